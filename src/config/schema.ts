@@ -1,0 +1,175 @@
+/**
+ * The one schema of crsky's options: names carry their unit (Pc, UG, PV, Deg), ranges are
+ * checked here, defaults give a physically sensible small run. The CLI, the web page and the
+ * manifest all derive from it; a preset is a partial config, nothing more.
+ */
+import { z } from 'zod';
+
+const finite = () => z.number().refine(Number.isFinite, { message: 'must be a finite number' });
+const positive = () => finite().refine((v) => v > 0, { message: 'must be > 0' });
+const nonNegative = () => finite().refine((v) => v >= 0, { message: 'must be >= 0' });
+const isPowerOfTwo = (n: number) => Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
+
+/** A direction: a Cartesian vector in the simulation's equatorial axes, or sky angles in a frame. */
+export const DirectionSchema = z.union([
+  z
+    .tuple([finite(), finite(), finite()])
+    .refine(([x, y, z]) => Math.hypot(x, y, z) > 0, { message: 'direction vector must be non-zero' })
+    .describe('Cartesian [x, y, z] in equatorial axes (normalized on use)'),
+  z
+    .object({
+      frame: z.enum(['equatorial', 'galactic']).describe('frame of lonDeg/latDeg'),
+      lonDeg: finite().describe('right ascension or galactic longitude, degrees'),
+      latDeg: finite()
+        .refine((v) => v >= -90 && v <= 90, { message: 'must be in [-90, 90]' })
+        .describe('declination or galactic latitude, degrees, [-90, 90]'),
+    })
+    .strict(),
+]);
+export type Direction = z.infer<typeof DirectionSchema>;
+
+export const KolmogorovSpectrumSchema = z
+  .object({
+    kind: z.literal('kolmogorov'),
+    lMinPc: positive().describe('smallest wavelength of the band, pc'),
+    lMaxPc: positive().describe('largest wavelength (outer scale) of the band, pc'),
+  })
+  .strict()
+  .refine((s) => s.lMaxPc > s.lMinPc, { message: 'lMaxPc must be > lMinPc', path: ['lMaxPc'] });
+
+export const AhlersMertschSpectrumSchema = z
+  .object({
+    kind: z.literal('ahlers-mertsch'),
+    lMinPc: positive().describe('smallest wavelength of the band, pc'),
+    lMaxPc: positive().describe('largest wavelength of the band, pc'),
+    bendoverPc: positive().describe('bend-over scale L of E(k) ∝ k^2/(1+(kL)^gamma), pc (not the correlation length)'),
+    gamma: positive().default(11 / 3).describe('high-k index gamma; 11/3 gives Kolmogorov'),
+  })
+  .strict()
+  .refine((s) => s.lMaxPc > s.lMinPc, { message: 'lMaxPc must be > lMinPc', path: ['lMaxPc'] });
+
+export const SpectrumSchema = z.union([KolmogorovSpectrumSchema, AhlersMertschSpectrumSchema]);
+export type Spectrum = z.infer<typeof SpectrumSchema>;
+
+export const TurbulenceSchema = z
+  .object({
+    brmsUG: nonNegative().default(1).describe('rms of the turbulent field, <dB^2> = brms^2, uG'),
+    spectrum: SpectrumSchema.default({ kind: 'kolmogorov', lMinPc: 1, lMaxPc: 100 }),
+    method: z.enum(['modes', 'grid']).default('modes').describe('plane-wave sum or FFT grid'),
+    modes: z
+      .number()
+      .int()
+      .min(1)
+      .max(16384)
+      .default(256)
+      .describe('number of plane-wave modes, 1..16384'),
+    modeTableFile: z
+      .string()
+      .optional()
+      .describe('CSV mode table (kx,ky,kz,ax,ay,az,phase; pc^-1, uG, rad) used instead of drawing modes'),
+    gridN: z
+      .number()
+      .int()
+      .refine(isPowerOfTwo, { message: 'must be a power of two' })
+      .refine((n) => n >= 8 && n <= 512, { message: 'must be in [8, 512]' })
+      .default(64)
+      .describe('grid nodes per side (power of two, 8..512)'),
+    gridSpacingPc: positive()
+      .optional()
+      .describe('grid spacing, pc; default lMaxPc / gridN so the box holds the outer scale'),
+  })
+  .strict();
+export type Turbulence = z.infer<typeof TurbulenceSchema>;
+
+export const FieldSchema = z
+  .object({
+    b0UG: nonNegative().default(0).describe('regular field magnitude, uG'),
+    b0Direction: DirectionSchema.default([0, 0, 1]).describe('regular field direction'),
+    turbulence: TurbulenceSchema.default(TurbulenceSchema.parse({})),
+  })
+  .strict();
+export type FieldConfig = z.infer<typeof FieldSchema>;
+
+export const ParticlesSchema = z
+  .object({
+    rigidityPV: positive().default(1).describe('rigidity R = pc/(Ze), PV (1 TV = 1e-3 PV)'),
+    charge: z.union([z.literal(1), z.literal(-1)]).default(1).describe('charge sign of the cosmic ray (+1 nuclei)'),
+    nside: z
+      .number()
+      .int()
+      .refine(isPowerOfTwo, { message: 'must be a power of two' })
+      .refine((n) => n <= 1024, { message: 'must be <= 1024' })
+      .default(16)
+      .describe('HEALPix N_side of the launch pixels and maps, power of two 1..1024'),
+    perPixelSide: z
+      .number()
+      .int()
+      .min(1)
+      .max(16)
+      .default(1)
+      .describe('k: k^2 particles per pixel (k = 1: the pixel centre)'),
+    frame: z.enum(['equatorial', 'galactic']).default('equatorial').describe('sky frame of the maps'),
+    observerPc: z.tuple([finite(), finite(), finite()]).default([0, 0, 0]).describe('observer position, pc'),
+  })
+  .strict();
+
+export const TrackingSchema = z
+  .object({
+    backend: z.enum(['auto', 'cpu', 'webgpu']).default('auto').describe('tracker backend'),
+    stepPc: positive().optional().describe('fixed step, pc; default min(r_g/20, lMin/4)'),
+    timesPc: z
+      .array(positive())
+      .default([])
+      .describe('snapshot times (path length c·t), pc, ascending'),
+    timesOmega: z
+      .array(positive())
+      .default([])
+      .describe('snapshot times in units of 1/Omega (Omega = c/r_g in B0, or in brms if B0 = 0)'),
+    sphereRadiusPc: positive().optional().describe('record the first crossing of this sphere around the observer, pc'),
+    maxTimePc: positive().optional().describe('longest integration, pc (needed with a sphere and no snapshot times)'),
+    workers: z.number().int().min(1).max(256).optional().describe('CPU worker threads; default all cores'),
+  })
+  .strict();
+
+export const GradientSchema = z
+  .object({
+    direction: DirectionSchema.default({ frame: 'equatorial', lonDeg: 0, latDeg: 0 }),
+    magnitudePerPc: nonNegative().default(1e-3).describe('|grad phi| / phi, pc^-1'),
+  })
+  .strict();
+
+export const LiouvilleSchema = z
+  .object({
+    model: z
+      .enum(['fixed-time', 'sphere', 'dipole'])
+      .default('fixed-time')
+      .describe('fixed-time: gradient + Fick dipole at T; sphere: gradient on a sphere of radius R; dipole: homogeneous dipole'),
+    gradient: GradientSchema.default(GradientSchema.parse({})),
+    diffusion: z
+      .union([
+        z.literal('measured').describe('K from the running diffusion tensor of the same run'),
+        z.literal('none').describe('no Fick term'),
+        z
+          .object({ parallelPc: nonNegative(), perpendicularPc: nonNegative() })
+          .strict()
+          .describe('K = K_par b b + K_perp (1 - b b) with b along B0, pc (units of c·pc)'),
+      ])
+      .default('measured'),
+    dipole: DirectionSchema.optional().describe('homogeneous-dipole model: direction of delta'),
+    dipoleAmplitude: nonNegative().default(1e-3).describe('homogeneous-dipole model: |delta|'),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    seed: z.number().int().min(0).max(2 ** 32 - 1).default(1).describe('master seed, 0..2^32-1'),
+    realizations: z.number().int().min(1).max(100000).default(1).describe('field realizations'),
+    field: FieldSchema.default(FieldSchema.parse({})),
+    particles: ParticlesSchema.default(ParticlesSchema.parse({})),
+    tracking: TrackingSchema.default(TrackingSchema.parse({})),
+    liouville: LiouvilleSchema.default(LiouvilleSchema.parse({})),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -1,0 +1,74 @@
+/**
+ * The magnetic field as data: B(x) = B0 + dB(x), with dB a plane-wave mode table or a periodic
+ * grid. Plain typed arrays so the same object goes to worker threads (SharedArrayBuffer) and to
+ * GPU buffers unchanged.
+ */
+
+export type Vec3 = readonly [number, number, number];
+
+/**
+ * Plane-wave mode table layout, MODE_STRIDE float64 per mode:
+ *   [kx, ky, kz, phase, ax, ay, az, 0]   k in pc^-1, phase in rad, a in uG,
+ * and dB(x) = Σ_n a_n cos(k_n·x + phase_n). The trailing zero pads a mode to two vec4s.
+ */
+export const MODE_STRIDE = 8;
+export const MODE_K = 0;
+export const MODE_PHASE = 3;
+export const MODE_A = 4;
+
+export interface ModeTurbulence {
+  readonly kind: 'modes';
+  /** MODE_STRIDE values per mode, see MODE_STRIDE. */
+  readonly table: Float64Array;
+}
+
+/**
+ * Periodic grid of n^3 nodes at positions (i, j, k)·spacingPc, box n·spacingPc.
+ * data[3·(i + n·(j + n·k)) + c] is component c (uG) of dB at that node; between nodes the
+ * field is the trilinear interpolation of the 8 surrounding nodes.
+ */
+export interface GridTurbulence {
+  readonly kind: 'grid';
+  readonly n: number;
+  readonly spacingPc: number;
+  readonly data: Float32Array;
+}
+
+export type TurbulenceData = ModeTurbulence | GridTurbulence;
+
+export interface FieldSummary {
+  /** Regular field in uG. */
+  readonly b0: Vec3;
+  /** Target rms of dB in uG (<dB^2> = brms^2), 0 without turbulence. */
+  readonly brmsUG: number;
+  /** Smallest and largest wavelength of the turbulence band, pc (0 without turbulence). */
+  readonly lMinPc: number;
+  readonly lMaxPc: number;
+  /** Correlation length L_c in pc as defined in PHYSICS.md (two-sided trace correlation integral). */
+  readonly correlationLengthPc: number;
+  /** Human-readable one-liner: spectrum, method, modes or grid, seed. */
+  readonly description: string;
+}
+
+export interface FieldData {
+  readonly b0: Vec3;
+  readonly turbulence: TurbulenceData | null;
+  readonly summary: FieldSummary;
+}
+
+export function modeCount(t: ModeTurbulence): number {
+  return t.table.length / MODE_STRIDE;
+}
+
+/** |B0| if non-zero, else B_rms: the field that defines r_g and Omega (PHYSICS.md). */
+export function referenceFieldUG(field: FieldData): number {
+  const [x, y, z] = field.b0;
+  const b0 = Math.hypot(x, y, z);
+  return b0 > 0 ? b0 : field.summary.brmsUG;
+}
+
+/** sqrt(|B0|^2 + B_rms^2): the typical local |B|, used for the default step. */
+export function rmsTotalFieldUG(field: FieldData): number {
+  const [x, y, z] = field.b0;
+  return Math.sqrt(x * x + y * y + z * z + field.summary.brmsUG ** 2);
+}
