@@ -1,0 +1,41 @@
+/**
+ * The crsky command line: `crsky <command> [options]`. Each command lives in its own module;
+ * this file wires them into yargs and maps errors to exit codes (2: bad input, 1: failure).
+ */
+import yargs from 'yargs';
+import { ConfigError } from '../config/load.ts';
+import { diffusionCommand } from './commands/diffusion.ts';
+import { UsageError } from './errors.ts';
+
+
+/** Runs the CLI on `args` (without `node script`) and returns the process exit code. */
+export async function main(args: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const parser = yargs([...args])
+    .scriptName('crsky')
+    .usage('$0 <command> [options]\n\nCosmic-ray back-tracking through turbulent magnetic fields: sky maps, C_l, diffusion.')
+    .command(diffusionCommand((code: number) => (exitCode = code)))
+    .demandCommand(1, 'Name a command (see the list above).')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      process.stderr.write(`crsky: ${msg}\nRun with --help for the options.\n`);
+      exitCode = 2;
+    });
+  try {
+    await parser.parseAsync();
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof UsageError) {
+      process.stderr.write(`crsky: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`crsky: ${e instanceof Error ? (process.env.CRSKY_DEBUG ? e.stack : e.message) : String(e)}\n`);
+    return 1;
+  }
+  return exitCode;
+}
