@@ -16,8 +16,10 @@ export interface ProgressOptions {
   readonly mode: LogMode;
   readonly label: string;
   readonly total: number;
-  /** Extra bar fields (e.g. "{steps}"), shown after the standard ones. */
+  /** Extra bar fields (e.g. "{rate} steps/s"), shown after the standard ones. */
   readonly format?: string;
+  /** Initial values of the extra fields. */
+  readonly payload?: Record<string, string | number>;
 }
 
 export function createProgress(opts: ProgressOptions): Progress {
@@ -58,7 +60,7 @@ export function createProgress(opts: ProgressOptions): Progress {
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(opts.total, 0);
+  bar.start(opts.total, 0, opts.payload ?? {});
   return {
     update(value, payload) {
       bar.update(value, payload);

@@ -2,6 +2,7 @@
  * Quantities that follow from a config alone (no field realization needed): the reference
  * field, gyroradius, default step, snapshot times in pc.
  */
+import { ConfigError } from './errors.ts';
 import type { Config } from './schema.ts';
 import { gyroradiusPc } from './units.ts';
 
@@ -47,4 +48,39 @@ export function snapshotTimesPc(cfg: Config): number[] {
   const fromOmega = cfg.tracking.timesOmega.length > 0 ? cfg.tracking.timesOmega.map((w) => w * referenceGyroradiusPc(cfg)) : [];
   const all = [...cfg.tracking.timesPc, ...fromOmega].sort((a, b) => a - b);
   return all.filter((t, i) => i === 0 || t > all[i - 1]);
+}
+
+/**
+ * Checks that need more than one field: the step must resolve the gyration, times must exist.
+ * Throws ConfigError naming the field, the value and the allowed range.
+ */
+export function validateRun(cfg: Config): void {
+  const h = stepPc(cfg);
+  const b = rmsFieldUG(cfg);
+  if (b > 0) {
+    const rg = gyroradiusPc(cfg.particles.rigidityPV, b);
+    if (h > rg) {
+      throw new ConfigError(
+        `config: tracking.stepPc = ${h}: must be <= r_g = ${rg.toPrecision(4)} pc (rigidity ${cfg.particles.rigidityPV} PV in ${b.toPrecision(4)} uG); r_g/20 is the default`,
+      );
+    }
+  }
+  const times = snapshotTimesPc(cfg);
+  const sphere = cfg.tracking.sphereRadiusPc;
+  if (times.length === 0 && sphere === undefined) {
+    throw new ConfigError('config: tracking.timesPc/timesOmega = []: give at least one snapshot time (> 0) or a tracking.sphereRadiusPc');
+  }
+  if (times.length === 0 && sphere !== undefined && cfg.tracking.maxTimePc === undefined) {
+    throw new ConfigError('config: tracking.maxTimePc = (missing): with a sphere and no snapshot times, give the longest integration in pc (> sphereRadiusPc)');
+  }
+  if (sphere !== undefined && cfg.tracking.maxTimePc !== undefined && cfg.tracking.maxTimePc < sphere) {
+    throw new ConfigError(`config: tracking.maxTimePc = ${cfg.tracking.maxTimePc}: must be >= sphereRadiusPc = ${sphere} (no particle can reach the sphere sooner)`);
+  }
+  const model = cfg.liouville.model;
+  if (model === 'sphere' && sphere === undefined) {
+    throw new ConfigError('config: liouville.model = "sphere": needs tracking.sphereRadiusPc (> 0)');
+  }
+  if (model !== 'sphere' && times.length === 0) {
+    throw new ConfigError(`config: liouville.model = "${model}": needs snapshot times (tracking.timesPc or timesOmega)`);
+  }
 }

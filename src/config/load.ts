@@ -5,13 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
+import { ConfigError } from './errors.ts';
 import { PRESETS } from './presets.ts';
 import { ConfigSchema, type Config } from './schema.ts';
 
-/** A bad option: the CLI prints `message` and exits with code 2. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type JsonObject = { [k: string]: Json };

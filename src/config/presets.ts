@@ -3,6 +3,7 @@
  * length a parameter means (PHYSICS.md "Reference setups").
  */
 import type { ConfigInput } from './schema.ts';
+import { rigidityForGyroradiusPV } from './units.ts';
 
 export interface Preset {
   readonly description: string;
@@ -22,7 +23,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
         b0Direction: [0, 0, 1],
         turbulence: { brmsUG: 1, spectrum: { kind: 'kolmogorov', lMinPc: 1, lMaxPc: 100 }, method: 'modes', modes: 64 },
       },
-      particles: { rigidityPV: 2 / 1.081, nside: 8 },
+      particles: { rigidityPV: rigidityForGyroradiusPV(2, 1), nside: 8 },
       tracking: { timesOmega: [10, 50] },
       liouville: { model: 'fixed-time', gradient: { direction: [0, 0, 1], magnitudePerPc: 1e-3 }, diffusion: 'measured' },
     },
@@ -65,7 +66,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
           modes: 256,
         },
       },
-      particles: { rigidityPV: 1 / 1.081, nside: 64 },
+      particles: { rigidityPV: rigidityForGyroradiusPV(1, 1), nside: 64 },
       tracking: { timesOmega: [10, 30, 100, 300] },
       liouville: { model: 'fixed-time', gradient: { direction: [0, 0, 1], magnitudePerPc: 1e-3 }, diffusion: 'measured' },
     },
