@@ -5,16 +5,23 @@
 import yargs from 'yargs';
 import { ConfigError } from '../config/load.ts';
 import { diffusionCommand } from './commands/diffusion.ts';
+import { simulateCommand } from './commands/simulate.ts';
+import { mergeCommand } from './commands/merge.ts';
 import { UsageError } from './errors.ts';
 
 
 /** Runs the CLI on `args` (without `node script`) and returns the process exit code. */
 export async function main(args: readonly string[]): Promise<number> {
   let exitCode = 0;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
   const parser = yargs([...args])
     .scriptName('crsky')
     .usage('$0 <command> [options]\n\nCosmic-ray back-tracking through turbulent magnetic fields: sky maps, C_l, diffusion.')
-    .command(diffusionCommand((code: number) => (exitCode = code)))
+    .command(simulateCommand(setExit, args))
+    .command(diffusionCommand(setExit))
+    .command(mergeCommand(setExit))
     .demandCommand(1, 'Name a command (see the list above).')
     .strict()
     .recommendCommands()

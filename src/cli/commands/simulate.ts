@@ -1,0 +1,71 @@
+/**
+ * `crsky simulate`: R field realizations, N_pix·k² back-tracked particles each, Liouville
+ * mapping, HEALPix maps, C_l over the ensemble; one output directory per run.
+ */
+import type { CommandModule } from 'yargs';
+import { configFromArgs, withConfigOptions, type ConfigArgs } from '../configOptions.ts';
+import { UsageError } from '../errors.ts';
+import type { LogMode } from '../progress.ts';
+import { simulate, summaryText, type Shard } from '../simulate/run.ts';
+
+interface SimulateArgs extends ConfigArgs {
+  out: string;
+  resume: boolean;
+  shard?: string;
+  log: LogMode;
+  quiet: boolean;
+  json: boolean;
+}
+
+/** Parses `i/N` (0 <= i < N). */
+export function parseShard(spec: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(spec.trim());
+  if (!m) throw new UsageError(`--shard ${spec}: expected i/N with 0 <= i < N, e.g. 0/4`);
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (!(count >= 1 && index < count)) throw new UsageError(`--shard ${spec}: need 0 <= i < N and N >= 1`);
+  return { index, count };
+}
+
+export function simulateCommand(setExit: (code: number) => void, argv: readonly string[]): CommandModule<object, SimulateArgs> {
+  return {
+    command: 'simulate',
+    describe: 'back-track the sky through field realizations: maps, C_l, dipole, diffusion',
+    builder: (y) =>
+      withConfigOptions(y)
+        .option('out', { type: 'string', default: 'out/run', describe: 'output directory (must be new or empty unless --resume)' })
+        .option('resume', { type: 'boolean', default: false, describe: 'continue the run in --out, skipping finished realizations' })
+        .option('shard', { type: 'string', describe: 'run only realizations r with r mod N = i (i/N); combine with `crsky merge`' })
+        .option('log', { choices: ['bar', 'json', 'quiet'] as const, default: 'bar' as LogMode, describe: 'progress on stderr: bar, JSON lines, or nothing' })
+        .option('quiet', { type: 'boolean', default: false, describe: 'same as --log quiet' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' })
+        .example('$0 simulate --preset quick --out out/quick', 'the quick example')
+        .example('$0 simulate --preset giacinti-sigl-2012 --rigidity 50 --set tracking.sphereRadiusPc=50 --out out/gs50', 'a Giacinti & Sigl panel')
+        .example('$0 simulate --config run.json --shard 1/4 --out out/shard1', 'one of four shards') as never,
+    handler: async (args) => {
+      const shard = args.shard !== undefined ? parseShard(args.shard) : undefined;
+      const { config, baseDir } = configFromArgs(args);
+      const log: LogMode = args.quiet ? 'quiet' : args.log;
+      const res = await simulate(config, baseDir, { out: args.out, resume: args.resume, shard, log, argv });
+      if (args.json) {
+        process.stdout.write(
+          JSON.stringify(
+            {
+              out: args.out,
+              backend: res.backend,
+              device: res.device,
+              particleSteps: res.particleSteps,
+              particleStepsPerSecond: res.trackingSeconds > 0 ? res.particleSteps / res.trackingSeconds : null,
+              maps: res.summaries.map((s) => ({ label: s.label, timePc: s.timePc, omegaT: s.omegaT, cl1to5: s.clMean.slice(1, 6), noise: s.noise, dipole: s.meanDipole })),
+            },
+            null,
+            2,
+          ) + '\n',
+        );
+      } else {
+        process.stdout.write(summaryText(res, args.out) + '\n');
+      }
+      setExit(0);
+    },
+  };
+}

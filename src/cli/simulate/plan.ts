@@ -1,0 +1,102 @@
+/**
+ * Everything a `simulate` run needs that follows from the config alone: launch directions of
+ * the HEALPix pixels, snapshot times, step, Liouville model parameters, and which maps the run
+ * makes. Realizations and shards all share one plan.
+ */
+import { GALACTIC_TO_EQUATORIAL, applyMat3, type Frame } from '../../config/frames.ts';
+import { referenceGyroradiusPc, snapshotTimesPc, stepPc, validateRun } from '../../config/derived.ts';
+import type { Config } from '../../config/schema.ts';
+import { directionToUnitVector } from '../../turbulence/regular.ts';
+import type { Vec3 } from '../../turbulence/field.ts';
+import { nside2npix, subPixelDirections } from '../../analysis/healpix.ts';
+import type { StopConditions } from '../../sim/types.ts';
+
+/** One sky map per snapshot time (fixed-time and dipole models) or one at the sphere. */
+export interface MapSpec {
+  /** File-name label: t00, t01, ... or sphere. */
+  readonly label: string;
+  /** Snapshot index in EndStates.snapshots, or -1 for the sphere crossings. */
+  readonly snapshot: number;
+  /** Back-tracking time of the snapshot, pc (NaN for the sphere). */
+  readonly timePc: number;
+  /** The same in units of 1/Omega. */
+  readonly omegaT: number;
+}
+
+export interface RunPlan {
+  readonly config: Config;
+  readonly baseDir: string;
+  readonly frame: Frame;
+  readonly nside: number;
+  readonly perPixel: number;
+  readonly npix: number;
+  /** 3·npix·k² launch directions in the simulation's equatorial axes, pixel-major, RING order. */
+  readonly directions: Float64Array;
+  readonly stop: StopConditions;
+  readonly stepPc: number;
+  readonly gyroradiusPc: number;
+  readonly observer: Vec3;
+  /** ∇φ/φ in pc^-1, equatorial axes. */
+  readonly gradient: Vec3;
+  /** Unit vector of B0 (null when B0 = 0). */
+  readonly b0Direction: Vec3 | null;
+  /** Homogeneous-dipole model: the dipole vector δ (equatorial axes). */
+  readonly dipole: Vec3;
+  readonly maps: readonly MapSpec[];
+  /** Largest multipole of the C_l: 3·N_side − 1. */
+  readonly lmax: number;
+}
+
+function scaled(v: Vec3, s: number): Vec3 {
+  return [v[0] * s, v[1] * s, v[2] * s];
+}
+
+/** Launch directions: pixel (sub-)centres in the map frame, rotated into equatorial axes. */
+export function launchDirections(nside: number, k: number, frame: Frame): Float64Array {
+  const d = subPixelDirections(nside, k);
+  if (frame === 'equatorial') return d;
+  for (let i = 0; i < d.length; i += 3) {
+    const v = applyMat3(GALACTIC_TO_EQUATORIAL, [d[i], d[i + 1], d[i + 2]]);
+    d[i] = v[0];
+    d[i + 1] = v[1];
+    d[i + 2] = v[2];
+  }
+  return d;
+}
+
+export function makePlan(config: Config, baseDir: string): RunPlan {
+  validateRun(config);
+  const p = config.particles;
+  const times = snapshotTimesPc(config);
+  const rg = referenceGyroradiusPc(config);
+  const sphere = config.tracking.sphereRadiusPc;
+  const stop: StopConditions = {
+    timesPc: config.liouville.model === 'sphere' ? [] : times,
+    ...(sphere !== undefined ? { sphereRadiusPc: sphere } : {}),
+    ...(config.tracking.maxTimePc !== undefined ? { maxTimePc: config.tracking.maxTimePc } : {}),
+  };
+  const maps: MapSpec[] =
+    config.liouville.model === 'sphere'
+      ? [{ label: 'sphere', snapshot: -1, timePc: NaN, omegaT: NaN }]
+      : times.map((t, k) => ({ label: `t${String(k).padStart(2, '0')}`, snapshot: k, timePc: t, omegaT: t / rg }));
+  const b0 = config.field.b0UG > 0 ? directionToUnitVector(config.field.b0Direction) : null;
+  const lv = config.liouville;
+  return {
+    config,
+    baseDir,
+    frame: p.frame,
+    nside: p.nside,
+    perPixel: p.perPixelSide * p.perPixelSide,
+    npix: nside2npix(p.nside),
+    directions: launchDirections(p.nside, p.perPixelSide, p.frame),
+    stop,
+    stepPc: stepPc(config),
+    gyroradiusPc: rg,
+    observer: p.observerPc,
+    gradient: scaled(directionToUnitVector(lv.gradient.direction), lv.gradient.magnitudePerPc),
+    b0Direction: b0,
+    dipole: scaled(directionToUnitVector(lv.dipole ?? lv.gradient.direction), lv.dipoleAmplitude),
+    maps,
+    lmax: 3 * p.nside - 1,
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * One realization of a `simulate` run: draw the field, back-track all pixels, apply the
+ * Liouville model at every snapshot (or at the sphere), and write one relative-intensity map per
+ * snapshot with its C_l, dipole, diffusion tensor and noise levels. The record is written last:
+ * its presence marks the realization as done (resume, shards, merge).
+ */
+import path from 'node:path';
+import seedrandom from 'seedrandom';
+import { vecToLonLat } from '../../config/frames.ts';
+import { fieldSeed, noiseSeed } from '../../config/seeds.ts';
+import { createField } from '../../turbulence/create.ts';
+import type { FieldSummary, Vec3 } from '../../turbulence/field.ts';
+import type { EndStates, TrackProgress, Tracker } from '../../sim/types.ts';
+import { dipoleFromMap } from '../../analysis/dipole.ts';
+import { backtrackingNoiseLevel } from '../../analysis/ensemble.ts';
+import { anafast } from '../../analysis/harmonics.ts';
+import {
+  diffusionTensor,
+  dipoleDensity,
+  fixedTimeDensity,
+  measuredDiffusionTensor,
+  pixelMeans,
+  relativeIntensity,
+  sphereDensity,
+  type Tensor3,
+} from '../../analysis/liouville.ts';
+import { writeHealpixFits, type ExtraCard } from '../../io/fits.ts';
+import type { MapSpec, RunPlan } from './plan.ts';
+import { mapPath, recordPath, writeJsonAtomic } from './runDir.ts';
+
+export interface MapRecord {
+  readonly label: string;
+  readonly timePc: number | null;
+  readonly omegaT: number | null;
+  /** Relative path of the FITS map inside the run directory. */
+  readonly file: string;
+  /** C_l of the relative-intensity map, l = 0 .. lmax (anafast, 3 Jacobi iterations). */
+  readonly cl: number[];
+  /** Dipole vector of the map in the map's frame, its amplitude and direction (degrees). */
+  readonly dipole: { readonly vector: Vec3; readonly amplitude: number; readonly lonDeg: number; readonly latDeg: number };
+  /** Diffusion coefficients measured from the same particles at this time, pc (null at the sphere). */
+  readonly diffusion: { readonly parallelPc: number; readonly perpendicularPc: number } | null;
+  /** Eq. 71 noise level with the K that the model used (null when not applicable). */
+  readonly noiseEq71: number | null;
+  /** White-noise level of the same particle densities shuffled over the sky (l >= 1 mean). */
+  readonly noiseShuffled: number;
+  /** Fraction of particles with a finite density (1 except for sphere crossings). */
+  readonly validFraction: number;
+}
+
+export interface RealizationRecord {
+  readonly index: number;
+  readonly fieldSeed: string;
+  readonly field: FieldSummary;
+  readonly particleSteps: number;
+  readonly seconds: number;
+  readonly backend: string;
+  readonly device: string;
+  readonly maps: MapRecord[];
+}
+
+/** Density per particle for one map, and the K it used (fixed-time model). */
+function densities(plan: RunPlan, es: EndStates, spec: MapSpec): { f: Float64Array; k: Tensor3 | null; measured: { parallelPc: number; perpendicularPc: number } | null } {
+  const lv = plan.config.liouville;
+  if (spec.snapshot < 0) return { f: sphereDensity(es.sphere!, plan.observer, plan.gradient), k: null, measured: null };
+  const snap = es.snapshots[spec.snapshot];
+  const m = measuredDiffusionTensor(snap, plan.observer, plan.b0Direction);
+  const measured = { parallelPc: m.parallelPc, perpendicularPc: m.perpendicularPc };
+  if (lv.model === 'dipole') return { f: dipoleDensity(snap.directions, plan.dipole), k: null, measured };
+  let k: Tensor3 | null = null;
+  if (lv.diffusion === 'measured') k = m.tensor;
+  else if (lv.diffusion !== 'none') {
+    if (plan.b0Direction === null && lv.diffusion.parallelPc !== lv.diffusion.perpendicularPc) {
+      throw new Error('liouville.diffusion: B0 = 0 has no preferred axis; give parallelPc = perpendicularPc');
+    }
+    k = diffusionTensor(lv.diffusion.parallelPc, lv.diffusion.perpendicularPc, plan.b0Direction);
+  }
+  return { f: fixedTimeDensity(snap, plan.observer, plan.gradient, k), k, measured };
+}
+
+/** Fisher–Yates shuffle of a copy, from a seeded stream. */
+function shuffled(values: Float64Array, seed: string): Float64Array {
+  const rng = seedrandom(seed);
+  const a = Float64Array.from(values);
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+  return a;
+}
+
+function whiteLevel(cl: Float64Array): number {
+  // (2l+1)-weighted mean over l >= 1: the flat level of white noise.
+  let s = 0;
+  let w = 0;
+  for (let l = 1; l < cl.length; l++) {
+    s += (2 * l + 1) * cl[l];
+    w += 2 * l + 1;
+  }
+  return s / w;
+}
+
+function fitsCards(plan: RunPlan, index: number, spec: MapSpec, field: FieldSummary): ExtraCard[] {
+  const c = plan.config;
+  const cards: ExtraCard[] = [
+    { key: 'CREATOR', value: 'crsky', comment: 'cosmic-ray back-tracking' },
+    { key: 'MAPKIND', value: 'relative intensity', comment: 'I = f / <f>' },
+    { key: 'REALIZ', value: index, comment: 'field realization index (-1: ensemble mean)' },
+    { key: 'SEED', value: c.seed, comment: 'master seed' },
+    { key: 'RIGIDPV', value: c.particles.rigidityPV, comment: 'rigidity [PV]' },
+    { key: 'B0_UG', value: c.field.b0UG, comment: 'regular field [uG]' },
+    { key: 'BRMS_UG', value: field.brmsUG, comment: 'turbulent rms field [uG]' },
+    { key: 'LC_PC', value: field.correlationLengthPc, comment: 'correlation length [pc]' },
+    { key: 'MODEL', value: c.liouville.model, comment: 'Liouville model' },
+    { key: 'KPERPIX', value: plan.perPixel, comment: 'particles per pixel' },
+  ];
+  if (index >= 0) cards.push({ key: 'FIELD', value: field.description });
+  if (Number.isFinite(spec.timePc)) {
+    cards.push({ key: 'TIME_PC', value: spec.timePc, comment: 'back-tracking time c*T [pc]' });
+    cards.push({ key: 'OMEGA_T', value: spec.omegaT, comment: 'Omega*T' });
+  } else if (c.tracking.sphereRadiusPc !== undefined) {
+    cards.push({ key: 'SPHR_PC', value: c.tracking.sphereRadiusPc, comment: 'gradient sphere radius [pc]' });
+  }
+  return cards;
+}
+
+/** Writes a relative-intensity map as a HEALPix FITS file (RING, the run's frame). */
+export function writeIntensityMap(file: string, plan: RunPlan, index: number, spec: MapSpec, field: FieldSummary, map: Float64Array): void {
+  writeHealpixFits(file, {
+    ordering: 'RING',
+    coordsys: plan.frame === 'galactic' ? 'G' : 'C',
+    columns: [{ name: 'I', unit: 'relative', data: map, format: 'D' }],
+    extraCards: fitsCards(plan, index, spec, field),
+  });
+}
+
+export function dipoleOf(map: Float64Array): MapRecord['dipole'] {
+  const fit = dipoleFromMap(map, { relative: true });
+  const { lonDeg, latDeg } = fit.amplitude > 0 ? vecToLonLat(fit.vector) : { lonDeg: 0, latDeg: 0 };
+  return { vector: fit.vector, amplitude: fit.amplitude, lonDeg, latDeg };
+}
+
+/** Runs realization `index` of the plan and writes its maps and record into `out`. */
+export async function runRealization(
+  plan: RunPlan,
+  tracker: Tracker,
+  index: number,
+  out: string,
+  onProgress?: (p: TrackProgress) => void,
+): Promise<RealizationRecord> {
+  const t0 = performance.now();
+  const seed = fieldSeed(plan.config.seed, index);
+  const field = createField(plan.config.field, seed, { baseDir: plan.baseDir });
+  const es = await tracker.track(
+    {
+      field,
+      rigidityPV: plan.config.particles.rigidityPV,
+      // back-tracking integrates the antiparticle (PHYSICS.md)
+      chargeSign: plan.config.particles.charge === 1 ? -1 : 1,
+      origin: plan.observer,
+      directions: plan.directions,
+      stepPc: plan.stepPc,
+      stop: plan.stop,
+    },
+    onProgress,
+  );
+  const maps: MapRecord[] = plan.maps.map((spec, m) => {
+    const { f, k, measured } = densities(plan, es, spec);
+    const map = relativeIntensity(pixelMeans(f, plan.perPixel));
+    const file = mapPath(out, index, spec.label);
+    writeIntensityMap(file, plan, index, spec, field.summary, map);
+    const cl = anafast(map, { lmax: plan.lmax });
+    const noiseMap = relativeIntensity(pixelMeans(shuffled(f, `${noiseSeed(plan.config.seed, index)}:${m}`), plan.perPixel));
+    let valid = 0;
+    for (const v of f) if (Number.isFinite(v)) valid++;
+    return {
+      label: spec.label,
+      timePc: Number.isFinite(spec.timePc) ? spec.timePc : null,
+      omegaT: Number.isFinite(spec.omegaT) ? spec.omegaT : null,
+      file: path.relative(out, file),
+      cl: Array.from(cl),
+      // pixel centres are in the map's frame, so the dipole comes out in that frame
+      dipole: dipoleOf(map),
+      diffusion: measured,
+      noiseEq71:
+        k === null
+          ? null
+          : backtrackingNoiseLevel({ npix: plan.npix, timePc: spec.timePc, diffusionTensor: k, gradient: plan.gradient, particlesPerPixel: plan.perPixel }),
+      noiseShuffled: whiteLevel(anafast(noiseMap, { lmax: plan.lmax })),
+      validFraction: valid / f.length,
+    };
+  });
+  const record: RealizationRecord = {
+    index,
+    fieldSeed: seed,
+    field: field.summary,
+    particleSteps: es.particleSteps,
+    seconds: (performance.now() - t0) / 1000,
+    backend: es.backend,
+    device: es.device,
+    maps,
+  };
+  writeJsonAtomic(recordPath(out, index), record);
+  return record;
+}
