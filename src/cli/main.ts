@@ -7,6 +7,8 @@ import { ConfigError } from '../config/load.ts';
 import { diffusionCommand } from './commands/diffusion.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { mergeCommand } from './commands/merge.ts';
+import { analyzeCommand } from './commands/analyze.ts';
+import { plotCommand } from './commands/plot.ts';
 import { UsageError } from './errors.ts';
 
 
@@ -22,6 +24,8 @@ export async function main(args: readonly string[]): Promise<number> {
     .command(simulateCommand(setExit, args))
     .command(diffusionCommand(setExit))
     .command(mergeCommand(setExit))
+    .command(analyzeCommand(setExit))
+    .command(plotCommand(setExit))
     .demandCommand(1, 'Name a command (see the list above).')
     .strict()
     .recommendCommands()

@@ -9,6 +9,8 @@ import { writeFileAtomic } from '../../io/atomic.ts';
 import { clStats, noiseSubtractedCl, ratioToDipole } from '../../analysis/ensemble.ts';
 import { anafast } from '../../analysis/harmonics.ts';
 import { readHealpixFits } from '../../io/fits.ts';
+import { removeMultipoles } from '../../analysis/multipoles.ts';
+import { smoothTopHat } from '../../analysis/smoothing.ts';
 import { writeCsv } from '../../io/csv.ts';
 import { writeMollweide } from '../../io/mollweide.ts';
 import { writeClPlot } from '../../io/clPlot.ts';
@@ -110,26 +112,7 @@ function finalizeMap(plan: RunPlan, spec: MapSpec, m: number, records: readonly 
   const clCsv = path.join(out, `cl_${spec.label}.csv`);
   writeCsv(clCsv, columns, comments);
 
-  const mapPng = path.join(out, `map_mean_${spec.label}.png`);
-  const deviation = mean.map((v) => v - 1);
-  writeMollweide(mapPng, deviation, {
-    ordering: 'RING',
-    title: title(plan, spec, records.length, 'Relative intensity (ensemble mean)'),
-    label: 'I − 1',
-    center: 0,
-    frameLabel: plan.frame === 'galactic' ? 'galactic (l, b)' : 'equatorial (α, δ)',
-  });
-  const lmaxPlot = Math.min(plan.lmax, 3 * plan.nside - 1);
-  const ls = l.subarray(1, lmaxPlot + 1);
-  const series = [
-    { label: `<C_ℓ> ± std (${records.length} realizations)`, l: ls, cl: stats.mean.subarray(1, lmaxPlot + 1), error: records.length > 1 ? stats.std.subarray(1, lmaxPlot + 1) : undefined },
-    { label: 'Ĉ_ℓ = <C_ℓ> − N ± error', l: ls, cl: ns.chat.subarray(1, lmaxPlot + 1), error: error.subarray(1, lmaxPlot + 1), marker: 'square' as const },
-  ];
-  const clTitle = title(plan, spec, records.length, 'Angular power spectrum');
-  const clPng = path.join(out, `cl_${spec.label}.png`);
-  const clSvg = path.join(out, `cl_${spec.label}.svg`);
-  writeClPlot(clPng, series, { title: clTitle, noise, noiseLabel: 'noise N (shuffled sky)' });
-  writeClPlot(clSvg, series, { title: clTitle, noise, noiseLabel: 'noise N (shuffled sky)' });
+  const { mapPng, clPng, clSvg } = renderPlots(plan, spec, records.length, mean, { l, mean: stats.mean, std: stats.std, clHat: ns.chat, error, noise }, out);
 
   const amp = meanErr(recs.map((r) => r.dipole.amplitude));
   return {
@@ -153,6 +136,62 @@ function finalizeMap(plan: RunPlan, spec: MapSpec, m: number, records: readonly 
       clSvg: path.relative(out, clSvg),
     },
   };
+}
+
+export interface SpectrumForPlot {
+  readonly l: Float64Array;
+  readonly mean: Float64Array;
+  readonly std: Float64Array;
+  readonly clHat: Float64Array;
+  readonly error: Float64Array;
+  readonly noise: number;
+}
+
+export interface PlotOptions {
+  readonly width?: number;
+  readonly lonCenterDeg?: number;
+  /** Show the map after removing l <= this (e.g. 1: dipole-subtracted, as Giacinti & Sigl). */
+  readonly removeMultipoles?: number;
+  /** Top-hat smoothing radius for the map figure, degrees. */
+  readonly smoothDeg?: number;
+}
+
+/** The Mollweide figure of the mean map and the C_l figures (PNG and SVG) of one map label. */
+export function renderPlots(plan: RunPlan, spec: MapSpec, n: number, mean: Float64Array, sp: SpectrumForPlot, out: string, o: PlotOptions = {}): { mapPng: string; clPng: string; clSvg: string } {
+  let shown: Float64Array = mean.map((v) => v - 1);
+  const steps: string[] = [];
+  if (o.removeMultipoles !== undefined) {
+    shown = removeMultipoles(shown, { lmax: o.removeMultipoles }).residual;
+    steps.push(`l ≤ ${o.removeMultipoles} removed`);
+  }
+  if (o.smoothDeg !== undefined) {
+    shown = smoothTopHat(shown, { radiusDeg: o.smoothDeg });
+    steps.push(`${o.smoothDeg}° top-hat`);
+  }
+  const suffix = steps.length > 0 ? `_${o.removeMultipoles !== undefined ? `l${o.removeMultipoles}` : ''}${o.smoothDeg !== undefined ? `s${o.smoothDeg}` : ''}` : '';
+  const mapPng = path.join(out, `map_mean_${spec.label}${suffix}.png`);
+  writeMollweide(mapPng, shown, {
+    ordering: 'RING',
+    width: o.width,
+    lonCenterDeg: o.lonCenterDeg,
+    title: title(plan, spec, n, `Relative intensity (ensemble mean${steps.length > 0 ? ', ' + steps.join(', ') : ''})`),
+    label: 'I − 1',
+    center: 0,
+    frameLabel: plan.frame === 'galactic' ? 'galactic (l, b)' : 'equatorial (α, δ)',
+  });
+  const top = Math.min(plan.lmax, sp.l.length - 1);
+  const ls = sp.l.subarray(1, top + 1);
+  const series = [
+    { label: `<C_ℓ> ± std (${n} realization${n > 1 ? 's' : ''})`, l: ls, cl: sp.mean.subarray(1, top + 1), error: n > 1 ? sp.std.subarray(1, top + 1) : undefined },
+    { label: 'Ĉ_ℓ = <C_ℓ> − N ± error', l: ls, cl: sp.clHat.subarray(1, top + 1), error: sp.error.subarray(1, top + 1), marker: 'square' as const },
+  ];
+  const clTitle = title(plan, spec, n, 'Angular power spectrum');
+  const clPng = path.join(out, `cl_${spec.label}.png`);
+  const clSvg = path.join(out, `cl_${spec.label}.svg`);
+  const plotOpts = { title: clTitle, noise: sp.noise, noiseLabel: 'noise N (shuffled sky)', width: o.width };
+  writeClPlot(clPng, series, plotOpts);
+  writeClPlot(clSvg, series, plotOpts);
+  return { mapPng, clPng, clSvg };
 }
 
 function writeDipoleCsv(plan: RunPlan, records: readonly RealizationRecord[], summaries: readonly MapSummary[], out: string): void {
