@@ -9,6 +9,7 @@ import { simulateCommand } from './commands/simulate.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { analyzeCommand } from './commands/analyze.ts';
 import { plotCommand } from './commands/plot.ts';
+import { scanCommand } from './commands/scan.ts';
 import { UsageError } from './errors.ts';
 
 
@@ -22,6 +23,7 @@ export async function main(args: readonly string[]): Promise<number> {
     .scriptName('crsky')
     .usage('$0 <command> [options]\n\nCosmic-ray back-tracking through turbulent magnetic fields: sky maps, C_l, diffusion.')
     .command(simulateCommand(setExit, args))
+    .command(scanCommand(setExit))
     .command(diffusionCommand(setExit))
     .command(mergeCommand(setExit))
     .command(analyzeCommand(setExit))

@@ -1,0 +1,149 @@
+/**
+ * Running a scan: every point is a `simulate` in its own directory (always resumable: a point
+ * or realization that finished is never redone), shards of points for clusters, the summary
+ * table (CSV + JSON) and plots of chosen quantities against the scanned parameter.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { readCsv, writeCsv } from '../../io/csv.ts';
+import { writeLinePlot } from '../../io/clPlot.ts';
+import { UsageError } from '../errors.ts';
+import type { LogMode } from '../progress.ts';
+import { mergeRuns } from '../simulate/merge.ts';
+import { simulate, type Manifest, type Shard } from '../simulate/run.ts';
+import { MANIFEST, readJson, writeJsonAtomic } from '../simulate/runDir.ts';
+import { pointDirName, type Quantity, type ScanPoint, type ScanSpec } from './scanConfig.ts';
+
+export function pointDir(out: string, index: number): string {
+  return path.join(out, 'points', pointDirName(index));
+}
+
+export function shardDir(out: string, index: number, shard: number): string {
+  return path.join(out, 'shards', `${pointDirName(index)}-s${String(shard).padStart(4, '0')}`);
+}
+
+export interface RunPointsOptions {
+  readonly out: string;
+  readonly baseDir: string;
+  readonly log: LogMode;
+  /** Run only this point (cluster task). */
+  readonly point?: number;
+  /** With `point`: only this shard of its realizations, into out/shards/. */
+  readonly shard?: Shard;
+  readonly backend?: 'auto' | 'cpu' | 'webgpu';
+  readonly onPoint?: (p: ScanPoint, i: number, n: number) => void;
+}
+
+export async function runPoints(points: readonly ScanPoint[], opts: RunPointsOptions): Promise<void> {
+  if (opts.point !== undefined && !(Number.isInteger(opts.point) && opts.point >= 0 && opts.point < points.length)) {
+    throw new UsageError(`scan --point ${opts.point}: must be an integer in [0, ${points.length - 1}]`);
+  }
+  const chosen = opts.point !== undefined ? [points[opts.point]] : points;
+  for (const [i, p] of chosen.entries()) {
+    opts.onPoint?.(p, i, chosen.length);
+    const config = opts.backend ? { ...p.config, tracking: { ...p.config.tracking, backend: opts.backend } } : p.config;
+    const dir = opts.shard ? shardDir(opts.out, p.index, opts.shard.index) : pointDir(opts.out, p.index);
+    await simulate(config, opts.baseDir, { out: dir, resume: true, shard: opts.shard, log: opts.log });
+  }
+}
+
+/** Merges each point's shards (when it has no complete run of its own) into out/points/. */
+export function mergeShards(points: readonly ScanPoint[], out: string, shards: number): void {
+  for (const p of points) {
+    const dir = pointDir(out, p.index);
+    if (isComplete(dir, p.config.realizations)) continue;
+    const parts = Array.from({ length: shards }, (_, s) => shardDir(out, p.index, s)).filter((d) => fs.existsSync(path.join(d, MANIFEST)));
+    if (parts.length === 0) throw new UsageError(`scan --merge: point ${p.index} has neither a run in ${dir} nor shards in ${path.join(out, 'shards')}`);
+    if (fs.existsSync(dir)) fs.rmSync(dir, { recursive: true, force: true }); // an unfinished run, superseded by the shards
+    const res = mergeRuns(parts, dir);
+    if (res.missing.length > 0) throw new UsageError(`scan --merge: point ${p.index} misses realizations ${res.missing.join(', ')} (shards not finished?)`);
+  }
+}
+
+function isComplete(dir: string, realizations: number): boolean {
+  const f = path.join(dir, MANIFEST);
+  if (!fs.existsSync(f)) return false;
+  const m = readJson<Manifest>(f);
+  return m.status === 'complete' && m.realizations.done.length === realizations;
+}
+
+export interface PointSummary {
+  readonly point: number;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly dir: string;
+  readonly label: string;
+  readonly quantities: Readonly<Record<Quantity, number>>;
+}
+
+/** The quantities of a finished point: its last map (latest snapshot or the sphere). */
+function quantitiesOf(dir: string, m: Manifest): { label: string; q: Record<Quantity, number> } {
+  const s = m.maps![m.maps!.length - 1];
+  const d = lastDiffusion(dir);
+  return {
+    label: s.label,
+    q: {
+      dipoleAmplitude: s.meanDipole.amplitude,
+      dipoleAmplitudeMean: s.dipoleAmplitudeMean,
+      c1: s.clMean[1],
+      c2: s.clMean[2],
+      c3: s.clMean[3],
+      c4: s.clMean[4],
+      c5: s.clMean[5],
+      clHat1: s.clHat[1],
+      clHat2: s.clHat[2],
+      noise: s.noise,
+      kPar: d.kPar,
+      kPerp: d.kPerp,
+    },
+  };
+}
+
+/** points.csv, summary.json and the requested plots; every point must be complete. */
+export function summarize(spec: ScanSpec, points: readonly ScanPoint[], out: string): PointSummary[] {
+  const rows: PointSummary[] = points.map((p) => {
+    const dir = pointDir(out, p.index);
+    if (!isComplete(dir, p.config.realizations)) {
+      throw new UsageError(`scan: point ${p.index} is not finished in ${dir}; run the scan (or its cluster tasks and --merge) first`);
+    }
+    const m = readJson<Manifest>(path.join(dir, MANIFEST));
+    const { label, q } = quantitiesOf(dir, m);
+    return { point: p.index, params: p.params, dir: path.relative(out, dir), label, quantities: q };
+  });
+  const paramKeys = [...new Set(points.flatMap((p) => Object.keys(p.params)))];
+  const numericKeys = paramKeys.filter((k) => rows.every((r) => typeof r.params[k] === 'number' || r.params[k] === undefined));
+  const columns: Record<string, Float64Array> = { point: Float64Array.from(rows, (r) => r.point) };
+  for (const k of numericKeys) columns[k] = Float64Array.from(rows, (r) => (typeof r.params[k] === 'number' ? (r.params[k] as number) : NaN));
+  for (const q of Object.keys(rows[0].quantities) as Quantity[]) columns[q] = Float64Array.from(rows, (r) => r.quantities[q]);
+  const nonNumeric = paramKeys.filter((k) => !numericKeys.includes(k));
+  writeCsv(path.join(out, 'points.csv'), columns, [
+    `crsky scan ${spec.name}: ${rows.length} points; quantities of each point's last map (${rows[0].label})`,
+    'dipoleAmplitude: of the ensemble-mean map; c1..c5: <C_l>; clHat: <C_l> - N; kPar/kPerp: diffusion coefficients at the last snapshot, pc',
+    ...(nonNumeric.length > 0 ? [`non-numeric parameters (${nonNumeric.join(', ')}) are in summary.json only`] : []),
+  ]);
+  writeJsonAtomic(path.join(out, 'summary.json'), { name: spec.name, points: rows });
+  for (const plot of spec.plots) {
+    if (!numericKeys.includes(plot.x)) throw new UsageError(`scan plot x = ${plot.x}: not a numeric scanned parameter (${numericKeys.join(', ') || 'none'})`);
+    const others = numericKeys.filter((k) => k !== plot.x);
+    const groups = new Map<string, PointSummary[]>();
+    for (const r of rows) {
+      const key = others.map((k) => `${k}=${String(r.params[k])}`).join(', ');
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    const series = [...groups.entries()].map(([key, rs]) => {
+      const sorted = [...rs].sort((a, b) => (a.params[plot.x] as number) - (b.params[plot.x] as number));
+      return { label: key || undefined, x: sorted.map((r) => r.params[plot.x] as number), y: sorted.map((r) => r.quantities[plot.y]) };
+    });
+    const file = path.join(out, `${plot.y}_vs_${plot.x.replaceAll('.', '_')}.png`);
+    writeLinePlot(file, series, { xLog: plot.xLog, yLog: plot.yLog, xLabel: plot.x, yLabel: plot.y, title: `${spec.name}: ${plot.y} vs ${plot.x}` });
+    writeLinePlot(file.replace(/\.png$/, '.svg'), series, { xLog: plot.xLog, yLog: plot.yLog, xLabel: plot.x, yLabel: plot.y, title: `${spec.name}: ${plot.y} vs ${plot.x}` });
+  }
+  return rows;
+}
+
+/** K_par and K_perp at the last snapshot from the point's diffusion.csv (NaN for sphere runs). */
+function lastDiffusion(dir: string): { kPar: number; kPerp: number } {
+  const f = path.join(dir, 'diffusion.csv');
+  if (!fs.existsSync(f)) return { kPar: NaN, kPerp: NaN };
+  const t = readCsv(f);
+  return { kPar: t.columns.k_par_pc[t.rows - 1], kPerp: t.columns.k_perp_pc[t.rows - 1] };
+}

@@ -1,0 +1,85 @@
+/**
+ * Slurm job scripts for a scan: one job array whose tasks are (point, shard) pairs, and a merge
+ * job that depends on the whole array (afterok) and writes the scan summary. All paths in the
+ * scripts are absolute, so they run from any directory on the cluster's shared file system.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../../io/atomic.ts';
+import type { ScanSpec } from './scanConfig.ts';
+
+export interface SlurmFiles {
+  readonly array: string;
+  readonly merge: string;
+  readonly submit: string;
+  readonly tasks: number;
+}
+
+const CRSKY_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/crsky.js');
+
+/** Single-quoted for bash. */
+function q(s: string): string {
+  return `'${s.replaceAll("'", `'\\''`)}'`;
+}
+
+function header(spec: ScanSpec, jobName: string, logDir: string, extra: string[]): string[] {
+  const s = spec.slurm;
+  return [
+    '#!/bin/bash',
+    `#SBATCH --job-name=${jobName}`,
+    `#SBATCH --output=${logDir}/%x-%A_%a.out`,
+    `#SBATCH --time=${s.time}`,
+    `#SBATCH --mem=${s.memory}`,
+    ...(s.partition ? [`#SBATCH --partition=${s.partition}`] : []),
+    ...(s.account ? [`#SBATCH --account=${s.account}`] : []),
+    ...extra,
+  ];
+}
+
+export function emitSlurm(spec: ScanSpec, pointCount: number, scanFile: string, out: string): SlurmFiles {
+  const absOut = path.resolve(out);
+  const absScan = path.resolve(scanFile);
+  const logDir = path.join(absOut, 'logs');
+  const tasks = pointCount * spec.shards;
+  const node = process.execPath;
+  const crsky = `${q(node)} ${q(CRSKY_BIN)}`;
+  const array = [
+    ...header(spec, `crsky-${spec.name}`, logDir, [
+      `#SBATCH --array=0-${tasks - 1}`,
+      `#SBATCH --cpus-per-task=${spec.slurm.cpusPerTask}`,
+      ...(spec.slurm.gpus > 0 ? [`#SBATCH --gres=gpu:${spec.slurm.gpus}`] : []),
+    ]),
+    '# One task per (scan point, realization shard): point = task / SHARDS, shard = task % SHARDS.',
+    'set -euo pipefail',
+    `SHARDS=${spec.shards}`,
+    'POINT=$((SLURM_ARRAY_TASK_ID / SHARDS))',
+    'SHARD=$((SLURM_ARRAY_TASK_ID % SHARDS))',
+    `exec ${crsky} scan --config ${q(absScan)} --out ${q(absOut)} --point "$POINT" --shard "$SHARD/$SHARDS" --threads "\${SLURM_CPUS_PER_TASK:-1}" --log json`,
+    '',
+  ].join('\n');
+  const merge = [
+    ...header(spec, `crsky-${spec.name}-merge`, logDir, ['#SBATCH --cpus-per-task=1']),
+    '# Runs after every array task succeeded: merges the shards of each point and writes the summary.',
+    'set -euo pipefail',
+    `exec ${crsky} scan --config ${q(absScan)} --out ${q(absOut)} --merge --log json`,
+    '',
+  ].join('\n');
+  const arrayFile = path.join(absOut, `${spec.name}.sbatch`);
+  const mergeFile = path.join(absOut, `${spec.name}-merge.sbatch`);
+  const submit = [
+    '#!/bin/bash',
+    `# Submits the ${tasks}-task array of scan "${spec.name}" and its merge job (afterok).`,
+    'set -euo pipefail',
+    `mkdir -p ${q(logDir)}`,
+    `ARRAY_ID=$(sbatch --parsable ${q(arrayFile)})`,
+    'ARRAY_ID=${ARRAY_ID%%;*}',
+    `MERGE_ID=$(sbatch --parsable --dependency=afterok:"$ARRAY_ID" ${q(mergeFile)})`,
+    'echo "submitted array job $ARRAY_ID and merge job ${MERGE_ID%%;*}"',
+    '',
+  ].join('\n');
+  const submitFile = path.join(absOut, 'submit.sh');
+  writeFileAtomic(arrayFile, array);
+  writeFileAtomic(mergeFile, merge);
+  writeFileAtomic(submitFile, submit);
+  return { array: arrayFile, merge: mergeFile, submit: submitFile, tasks };
+}
