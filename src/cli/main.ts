@@ -10,6 +10,7 @@ import { mergeCommand } from './commands/merge.ts';
 import { analyzeCommand } from './commands/analyze.ts';
 import { plotCommand } from './commands/plot.ts';
 import { scanCommand } from './commands/scan.ts';
+import { benchCommand } from './commands/bench.ts';
 import { UsageError } from './errors.ts';
 
 
@@ -28,6 +29,7 @@ export async function main(args: readonly string[]): Promise<number> {
     .command(mergeCommand(setExit))
     .command(analyzeCommand(setExit))
     .command(plotCommand(setExit))
+    .command(benchCommand(setExit))
     .demandCommand(1, 'Name a command (see the list above).')
     .strict()
     .recommendCommands()
