@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../io/atomic.ts';
+import { UsageError } from '../errors.ts';
 import type { ScanSpec } from './scanConfig.ts';
 
 export interface SlurmFiles {
@@ -22,12 +23,22 @@ function q(s: string): string {
   return `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
-function header(spec: ScanSpec, jobName: string, logDir: string, extra: string[]): string[] {
+/**
+ * An #SBATCH option value. sbatch splits directive lines itself, not bash: whitespace separates
+ * arguments, an unquoted '#' starts a comment, quotes group and a backslash escapes the next
+ * character (inside quotes too). In --output, '%' starts a filename pattern: '%%' is a literal '%'.
+ */
+function sbatchArg(s: string): string {
+  return `"${s.replace(/[\\"]/g, '\\$&')}"`;
+}
+
+/** `output`: the log file name pattern inside logDir (%x job name, %A_%a array job and task, %j job id). */
+function header(spec: ScanSpec, jobName: string, logDir: string, output: string, extra: string[]): string[] {
   const s = spec.slurm;
   return [
     '#!/bin/bash',
     `#SBATCH --job-name=${jobName}`,
-    `#SBATCH --output=${logDir}/%x-%A_%a.out`,
+    `#SBATCH --output=${sbatchArg(`${logDir.replaceAll('%', '%%')}/${output}`)}`,
     `#SBATCH --time=${s.time}`,
     `#SBATCH --mem=${s.memory}`,
     ...(s.partition ? [`#SBATCH --partition=${s.partition}`] : []),
@@ -40,11 +51,13 @@ export function emitSlurm(spec: ScanSpec, pointCount: number, scanFile: string, 
   const absOut = path.resolve(out);
   const absScan = path.resolve(scanFile);
   const logDir = path.join(absOut, 'logs');
+  // slurmstepd treats a backslash in an --output path as an escape: the job would fail (0:53)
+  if (logDir.includes('\\')) throw new UsageError(`scan --emit slurm: Slurm cannot write job logs under a path with a backslash: ${logDir}`);
   const tasks = pointCount * spec.shards;
   const node = process.execPath;
   const crsky = `${q(node)} ${q(CRSKY_BIN)}`;
   const array = [
-    ...header(spec, `crsky-${spec.name}`, logDir, [
+    ...header(spec, `crsky-${spec.name}`, logDir, '%x-%A_%a.out', [
       `#SBATCH --array=0-${tasks - 1}`,
       `#SBATCH --cpus-per-task=${spec.slurm.cpusPerTask}`,
       ...(spec.slurm.gpus > 0 ? [`#SBATCH --gres=gpu:${spec.slurm.gpus}`] : []),
@@ -58,7 +71,9 @@ export function emitSlurm(spec: ScanSpec, pointCount: number, scanFile: string, 
     '',
   ].join('\n');
   const merge = [
-    ...header(spec, `crsky-${spec.name}-merge`, logDir, ['#SBATCH --cpus-per-task=1']),
+    // not an array job: %a would be 4294967294. If an array task fails, afterok can never be met:
+    // have Slurm cancel the merge job then instead of leaving it pending forever.
+    ...header(spec, `crsky-${spec.name}-merge`, logDir, '%x-%j.out', ['#SBATCH --cpus-per-task=1', '#SBATCH --kill-on-invalid-dep=yes']),
     '# Runs after every array task succeeded: merges the shards of each point and writes the summary.',
     'set -euo pipefail',
     `exec ${crsky} scan --config ${q(absScan)} --out ${q(absOut)} --merge --log json`,
