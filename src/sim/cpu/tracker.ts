@@ -23,12 +23,21 @@ function shared<T extends Float64Array | Float32Array>(a: T): T {
   return s;
 }
 
+/**
+ * The field with its arrays in shared memory, made once per turbulence object: a 256³ grid is
+ * 200 MB, too much to copy for every realization's track() call.
+ */
+const sharedTurbulence = new WeakMap<TurbulenceData, TurbulenceData>();
+
 function sharedField(field: FieldData): FieldData {
   const t = field.turbulence;
-  let turbulence: TurbulenceData | null = null;
-  if (t?.kind === 'modes') turbulence = { kind: 'modes', table: shared(t.table) };
-  else if (t?.kind === 'grid') turbulence = { ...t, data: shared(t.data) };
-  return { b0: field.b0, turbulence, summary: field.summary };
+  if (t === null) return field;
+  let s = sharedTurbulence.get(t);
+  if (s === undefined) {
+    s = t.kind === 'modes' ? { kind: 'modes', table: shared(t.table) } : { ...t, data: shared(t.data) };
+    sharedTurbulence.set(t, s);
+  }
+  return { b0: field.b0, turbulence: s, summary: field.summary };
 }
 
 /**

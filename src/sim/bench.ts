@@ -1,0 +1,227 @@
+/**
+ * Particle-steps per second of every available backend on the same workloads: plane waves with
+ * 64, 256 and 1024 modes and an FFT grid of 256³ nodes, each with 16k and 256k particles. The
+ * reference workload is plane waves, 256 modes, Boris, r_g = 0.1 L_c, step r_g / 20, 16k
+ * particles (docs/benchmark.md).
+ *
+ * Each measurement is a whole track() call (launch upload, dispatch loop, read-back, conversion
+ * to float64) after a warm-up that compiled the kernel and learned the rate; it is repeated and
+ * the best and the spread are kept, since other work on a shared machine only ever slows a run.
+ */
+import os from 'node:os';
+import { FieldSchema } from '../config/schema.ts';
+import { rigidityForGyroradiusPV } from '../config/units.ts';
+import { createField } from '../turbulence/create.ts';
+import { referenceFieldUG, type FieldData } from '../turbulence/field.ts';
+import { createTracker, type BackendChoice } from './backends.ts';
+import type { BackendName, TrackJob, Tracker } from './types.ts';
+
+export interface BenchWorkload {
+  readonly field: 'modes' | 'grid';
+  /** Plane-wave modes (0 for a grid). */
+  readonly modes: number;
+  /** Grid nodes per side (0 for plane waves). */
+  readonly gridN: number;
+  readonly particles: number;
+}
+
+export interface BenchRecord extends BenchWorkload {
+  readonly backend: BackendName;
+  /** Best of the repeated runs. */
+  readonly particleStepsPerSecond: number;
+  readonly device: string;
+  /** Every run's particle-steps per second, best first. */
+  readonly runs: readonly number[];
+  /** Steps per particle in each measured run. */
+  readonly stepsPerRun: number;
+}
+
+export interface BenchOptions {
+  /** Backends to measure (default: cpu and webgpu; webgpu is left out, with a note, without an adapter). */
+  readonly backends?: readonly ('cpu' | 'webgpu')[];
+  /** About a minute on a 2-core machine: the reference workload and the grid, 16k particles, short runs. */
+  readonly quick?: boolean;
+  /** Overrides the workload list. */
+  readonly workloads?: readonly BenchWorkload[];
+  /** Wall time each measured run aims at, s (default 4, quick 2). */
+  readonly secondsPerRun?: number;
+  /** Measured runs per workload and backend (default 3). */
+  readonly repeats?: number;
+  /** CPU worker threads (default: all cores). */
+  readonly threads?: number;
+  /** Progress and notes, one line each. */
+  readonly log?: (line: string) => void;
+  /** Each record as it is measured. */
+  readonly onRecord?: (record: BenchRecord) => void;
+}
+
+/** Every workload of the full run: three mode counts and the 256³ grid, 16k and 256k particles. */
+export function benchWorkloads(quick: boolean): BenchWorkload[] {
+  const sizes = quick ? [16384] : [16384, 262144];
+  const out: BenchWorkload[] = [];
+  for (const particles of sizes) {
+    for (const modes of quick ? [256] : [64, 256, 1024]) out.push({ field: 'modes', modes, gridN: 0, particles });
+    out.push({ field: 'grid', modes: 0, gridN: 256, particles });
+  }
+  return out;
+}
+
+/**
+ * The benchmark field: B0 = 1 uG along z plus B_rms = 1 uG of Kolmogorov turbulence between 1 and
+ * 100 pc (a 256³ grid spans the 100 pc box at 0.39 pc spacing), drawn by the project's generator.
+ * The turbulence arrays are moved into shared memory once, as a long-running program would: the
+ * cpu tracker shares them with its workers without copying 200 MB per track() call.
+ */
+export function benchField(w: BenchWorkload): FieldData {
+  const turbulence =
+    w.field === 'modes'
+      ? { brmsUG: 1, method: 'modes', modes: w.modes, spectrum: { kind: 'kolmogorov', lMinPc: 1, lMaxPc: 100 } }
+      : { brmsUG: 1, method: 'grid', gridN: w.gridN, spectrum: { kind: 'kolmogorov', lMinPc: 1, lMaxPc: 100 } };
+  const field = createField(FieldSchema.parse({ b0UG: 1, b0Direction: [0, 0, 1], turbulence }), 'crsky-bench');
+  const t = field.turbulence;
+  if (t?.kind === 'modes') return { ...field, turbulence: { kind: 'modes', table: inSharedMemory(t.table) } };
+  if (t?.kind === 'grid') return { ...field, turbulence: { ...t, data: inSharedMemory(t.data) } };
+  return field;
+}
+
+function inSharedMemory<T extends Float64Array | Float32Array>(a: T): T {
+  const Ctor = a.constructor as { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
+  const s = new Ctor(new SharedArrayBuffer(a.length * Ctor.BYTES_PER_ELEMENT));
+  s.set(a);
+  return s;
+}
+
+/** Isotropic launch directions on a golden-angle spiral (deterministic). */
+export function benchDirections(n: number): Float64Array {
+  const d = new Float64Array(3 * n);
+  for (let i = 0; i < n; i++) {
+    const z = -1 + (2 * (i + 0.5)) / n;
+    const phi = i * 2.399963229728653;
+    const s = Math.sqrt(1 - z * z);
+    d[3 * i] = s * Math.cos(phi);
+    d[3 * i + 1] = s * Math.sin(phi);
+    d[3 * i + 2] = z;
+  }
+  return d;
+}
+
+/** The job of a workload for `steps` steps: r_g = 0.1 L_c in B0, h = r_g / 20, back-tracked protons. */
+export function benchJob(field: FieldData, particles: number, steps: number): TrackJob {
+  const rg = 0.1 * field.summary.correlationLengthPc;
+  const h = rg / 20;
+  return {
+    field,
+    rigidityPV: rigidityForGyroradiusPV(rg, referenceFieldUG(field)),
+    chargeSign: -1,
+    origin: [0, 0, 0],
+    directions: benchDirections(particles),
+    stepPc: h,
+    stop: { timesPc: [steps * h] },
+  };
+}
+
+async function measure(tracker: Tracker, field: FieldData, w: BenchWorkload, seconds: number, repeats: number): Promise<{ runs: number[]; steps: number }> {
+  const rate = async (steps: number) => {
+    const job = benchJob(field, w.particles, steps);
+    const t0 = performance.now();
+    const end = await tracker.track(job);
+    return end.particleSteps / ((performance.now() - t0) / 1000);
+  };
+  // warm-up: compiles the kernel and uploads the field; then probes, 4× longer each time, until
+  // one lasts a fifth of a run: its rate sizes the measured runs
+  await rate(2);
+  let probe = 4;
+  let guess = 0;
+  for (let i = 0; i < 6; i++) {
+    guess = await rate(probe);
+    if ((probe * w.particles) / guess > 0.2 * seconds) break;
+    probe *= 4;
+  }
+  const steps = Math.max(4, Math.round((seconds * guess) / w.particles));
+  const runs: number[] = [];
+  for (let r = 0; r < repeats; r++) runs.push(await rate(steps));
+  return { runs: runs.sort((a, b) => b - a), steps };
+}
+
+/** Measures every workload on every available backend. */
+export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRecord[]> {
+  const quick = options.quick ?? false;
+  const log = options.log ?? (() => {});
+  const workloads = options.workloads ?? benchWorkloads(quick);
+  const seconds = options.secondsPerRun ?? (quick ? 2 : 4);
+  const repeats = options.repeats ?? 3;
+  const wanted = options.backends ?? ['cpu', 'webgpu'];
+  const records: BenchRecord[] = [];
+  const load = os.loadavg()[0];
+  log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), load average ${load.toFixed(2)}${load > 0.5 ? ' — not quiet: rates may be low' : ''}`);
+
+  const trackers = new Map<BackendName, Tracker>();
+  try {
+    for (const name of wanted) {
+      const choice: BackendChoice = name;
+      try {
+        const { tracker, reason } = await createTracker(choice, { threads: options.threads });
+        trackers.set(tracker.backend, tracker);
+        log(`backend ${reason}`);
+      } catch (e) {
+        if (name === 'cpu') throw e;
+        log(`backend webgpu left out: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    const fields = new Map<string, FieldData>();
+    for (const w of workloads) {
+      const key = `${w.field} ${w.modes} ${w.gridN}`;
+      let field = fields.get(key);
+      if (!field) {
+        fields.clear(); // a 256³ grid is 200 MB: keep one field at a time
+        const t0 = performance.now();
+        field = benchField(w);
+        fields.set(key, field);
+        log(`field: ${field.summary.description} (${((performance.now() - t0) / 1000).toFixed(1)} s to draw)`);
+      }
+      for (const [backend, tracker] of trackers) {
+        const { runs, steps } = await measure(tracker, field, w, seconds, repeats);
+        const record: BenchRecord = { backend, ...w, particleStepsPerSecond: runs[0], device: tracker.device, runs, stepsPerRun: steps };
+        records.push(record);
+        options.onRecord?.(record);
+        log(`${describeWorkload(w)} ${backend}: ${runs[0].toExponential(3)} particle-steps/s (runs ${runs.map((r) => r.toExponential(2)).join(', ')}; ${steps} steps each)`);
+      }
+    }
+  } finally {
+    for (const t of trackers.values()) await t.dispose();
+  }
+  return records;
+}
+
+export function describeWorkload(w: BenchWorkload): string {
+  const what = w.field === 'modes' ? `${w.modes} modes` : `grid ${w.gridN}³`;
+  const n = w.particles >= 1024 && w.particles % 1024 === 0 ? `${w.particles / 1024}k` : `${w.particles}`;
+  return `${what}, ${n} particles`;
+}
+
+/** A Markdown table: one row per workload, a column per backend, ratios to the cpu of the same run. */
+export function formatBenchTable(records: readonly BenchRecord[]): string {
+  const backends = [...new Set(records.map((r) => r.backend))];
+  const keys = [...new Set(records.map((r) => `${r.field}|${r.modes}|${r.gridN}|${r.particles}`))];
+  const head = ['workload', ...backends.map((b) => `${b}: particle-steps/s (slowest run)`), ...backends.filter((b) => b !== 'cpu').map((b) => `${b} / cpu`)];
+  const rows = keys.map((key) => {
+    const rs = records.filter((r) => `${r.field}|${r.modes}|${r.gridN}|${r.particles}` === key);
+    const by = (b: string) => rs.find((r) => r.backend === b);
+    const cpu = by('cpu');
+    const cells = backends.map((b) => {
+      const r = by(b);
+      if (!r) return '—';
+      const slowest = r.runs[r.runs.length - 1];
+      return `${r.particleStepsPerSecond.toExponential(2)} (${slowest.toExponential(2)})`;
+    });
+    const ratios = backends
+      .filter((b) => b !== 'cpu')
+      .map((b) => {
+        const r = by(b);
+        return r && cpu ? `${(r.particleStepsPerSecond / cpu.particleStepsPerSecond).toFixed(1)}×` : '—';
+      });
+    return [describeWorkload(rs[0]), ...cells, ...ratios];
+  });
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,724 @@
+/**
+ * The `webgpu` backend: the integrator of docs/integrator.md as a compute kernel (shaders/), one
+ * invocation per particle and many steps per dispatch. Platform-neutral: it gets the GPU object
+ * and the shader text from a WebGpuEnvironment (node.ts in Node, navigator.gpu in a browser).
+ *
+ * Per batch of particles the host
+ *   1. uploads the launch states (all at the observer, lattice cell + fraction, u(0)),
+ *   2. walks the time line of schedule.ts: each dispatch runs S steps for every active particle;
+ *      a dispatch that ends on a snapshot time T_k makes its last step the shortened landing step
+ *      and copies the states out as the snapshot; S is sized so a dispatch takes about
+ *      `targetDispatchSeconds`,
+ *   3. compacts: survivors append themselves to the other active list (atomic counter), so
+ *      particles that stopped at the sphere cost nothing in later dispatches,
+ *   4. reads back crossings and step counts at the end.
+ * Positions come back to float64 as x_obs + ((cell - cell_obs) + (f - f_obs)·2^-32) Λ.
+ */
+import { rotationRatePerUGPerPc } from '../../config/units.ts';
+import { MODE_STRIDE, type FieldData, type Vec3 } from '../../turbulence/field.ts';
+import type { EndStates, Snapshot, SphereCrossings, TrackJob, TrackProgress, Tracker } from '../types.ts';
+import { chooseLattice, latticeToPc, packModes, type Lattice } from './lattice.ts';
+import {
+  COUNTERS_BYTES,
+  COUNTER_ACTIVE,
+  COUNTER_STOPPED_STEPS,
+  CROSSING_BYTES,
+  CrossingView,
+  MODE_BYTES,
+  PARAMS_BYTES,
+  PARTICLE_BYTES,
+  PARTICLE_CROSSED,
+  ParticleView,
+  TIMESTAMP_BYTES,
+  WORKGROUP_SIZE,
+  fieldBindGroupLayout,
+  trackBindGroupLayout,
+  writeLaunchStates,
+  writeParams,
+  type FieldVariant,
+  type KernelConstants,
+} from './layout.ts';
+import { buildSchedule, stepStartPc, type Schedule } from './schedule.ts';
+import { inlineModesSource } from './inline.ts';
+import { DispatchPacer } from './pacer.ts';
+import { kernelSource, type GeneratedModule, type ShaderLoader } from './shaders.ts';
+
+export interface WebGpuEnvironment {
+  /** navigator.gpu, or createNodeGpu() from node.ts. */
+  readonly gpu: GPU;
+  readonly loadShader: ShaderLoader;
+}
+
+export interface WebGpuTrackerOptions {
+  /**
+   * Most particles on the GPU at once; larger jobs run in batches of this size. Default 2^20,
+   * capped by the device's storage-binding and dispatch limits.
+   */
+  readonly maxBatchParticles?: number;
+  /**
+   * Wall time a dispatch aims at, s (default 0.25): long enough that per-dispatch costs vanish,
+   * short enough for progress reports and for GPU watchdogs (about 2 s on some desktops).
+   */
+  readonly targetDispatchSeconds?: number;
+  /**
+   * Where the mode table goes. 'auto' (default): compiled into the kernel ('inline') on a CPU
+   * adapter (lavapipe), else a uniform buffer when it fits, else a storage buffer.
+   */
+  readonly modeTable?: 'auto' | 'inline' | 'uniform' | 'storage';
+  /**
+   * Sleep through most of the expected dispatch time before awaiting the result (default true).
+   * Dawn in Node polls in a busy loop while one of its promises is pending; on a CPU "GPU"
+   * (lavapipe) that loop takes a core from the kernel.
+   */
+  readonly sleepBeforeAwait?: boolean;
+  readonly powerPreference?: GPUPowerPreference;
+}
+
+/** What `createTracker` and users see when WebGPU has no adapter. */
+export class NoWebGpuAdapterError extends Error {
+  constructor(advice: string) {
+    super(`webgpu: no adapter (${advice})`);
+    this.name = 'NoWebGpuAdapterError';
+  }
+}
+
+const DEFAULT_BATCH = 1 << 20;
+/** Most modes compiled into a kernel ('inline'); larger tables go to a buffer. */
+const MAX_INLINE_MODES = 4096;
+/**
+ * Fewest steps per dispatch on a CPU adapter: a lavapipe invocation pays a set-up per dispatch
+ * (1024 inline modes: as much as a step), measured 2.5× slower at one step per dispatch.
+ */
+const CPU_ADAPTER_MIN_STEPS = 32;
+/** Compiled kernels kept per tracker (inline kernels are one per field realization). */
+const MAX_PIPELINES = 8;
+
+/** CRSKY_WEBGPU_TRACE=1 prints one line per dispatch (read where the environment has one). */
+const TRACE = typeof process !== 'undefined' && !!process.env?.CRSKY_WEBGPU_TRACE;
+
+const MiB = 1024 * 1024;
+const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** True for adapters that run on the CPU (lavapipe, SwiftShader): the inline mode table pays there. */
+export function isCpuAdapter(info: GPUAdapterInfo): boolean {
+  return info.architecture === 'software' || /llvmpipe|lavapipe|swiftshader/i.test(`${info.description} ${info.device} ${info.vendor}`);
+}
+
+/** One line naming the adapter, e.g. "llvmpipe: Mesa 25.0.7 (LLVM 15.0.6) (mesa software)". */
+export function describeAdapter(info: GPUAdapterInfo): string {
+  const name = info.description || info.device || 'unknown adapter';
+  const kind = [info.vendor, info.architecture].filter((s) => s && !name.includes(s)).join(' ');
+  return kind ? `${name} (${kind})` : name;
+}
+
+/** Where the wall time of the last track() call went (for the benchmark and for tuning). */
+export interface DispatchStats {
+  dispatches: number;
+  /** Steps per dispatch, last value. */
+  lastStepsPerDispatch: number;
+  /** Time asleep before awaiting results, ms. */
+  sleepMs: number;
+  /** Time awaiting results after the sleep (Dawn polls in this time), ms. */
+  awaitMs: number;
+  /** Time from submit to results, summed over dispatches, ms. */
+  gpuMs: number;
+  /** Kernel time from GPU timestamps, ms (0 without timestamp queries). */
+  kernelMs: number;
+  /** Everything else: launch states, buffer set-up, read-backs and conversion to float64, ms. */
+  hostMs: number;
+  /** Shader compilation and field upload, ms. */
+  setupMs: number;
+}
+
+const emptyStats = (): DispatchStats => ({ dispatches: 0, lastStepsPerDispatch: 0, sleepMs: 0, awaitMs: 0, gpuMs: 0, kernelMs: 0, hostMs: 0, setupMs: 0 });
+
+/** Field buffers and the kernel for one field on one lattice. */
+interface PreparedField {
+  readonly field: FieldData;
+  readonly origin: Vec3;
+  readonly lattice: Lattice;
+  readonly variant: FieldVariant;
+  readonly pipeline: GPUComputePipeline;
+  /** Kernels with the same key run at the same speed: variant and sizes, not the mode values. */
+  readonly rateKey: string;
+  readonly bindGroup: GPUBindGroup;
+  readonly buffers: GPUBuffer[];
+}
+
+/** Buffers for up to `capacity` particles, reused by every batch and job that fits. */
+interface BatchBuffers {
+  readonly capacity: number;
+  readonly params: GPUBuffer;
+  readonly particles: GPUBuffer;
+  readonly activeA: GPUBuffer;
+  readonly activeB: GPUBuffer;
+  readonly counters: GPUBuffer;
+  readonly crossings: GPUBuffer;
+  readonly countersStaging: GPUBuffer;
+  readonly particlesStaging: GPUBuffer;
+  readonly crossingsStaging: GPUBuffer;
+  /** Pass timestamps, when the device has timestamp queries. */
+  readonly timestamps: { querySet: GPUQuerySet; resolve: GPUBuffer } | null;
+  /** [A → B, B → A] */
+  readonly bindGroups: readonly [GPUBindGroup, GPUBindGroup];
+}
+
+interface Outputs {
+  readonly snapshotPositions: Float64Array[];
+  readonly snapshotDirections: Float64Array[];
+  readonly sphere: { positions: Float64Array; directions: Float64Array; timesPc: Float64Array } | null;
+}
+
+export class WebGpuTracker implements Tracker {
+  readonly backend = 'webgpu' as const;
+  readonly device: string;
+  /** The adapter runs on the CPU (lavapipe, SwiftShader). */
+  readonly cpuAdapter: boolean;
+
+  private gpuDevice: GPUDevice | null;
+  private env: WebGpuEnvironment | null;
+  private readonly options: Required<Omit<WebGpuTrackerOptions, 'powerPreference'>>;
+  private readonly limits: GPUSupportedLimits;
+  private readonly trackLayout: GPUBindGroupLayout;
+  private readonly fieldLayouts = new Map<FieldVariant, GPUBindGroupLayout>();
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly pacer: DispatchPacer;
+  private prepared: PreparedField | null = null;
+  private batch: BatchBuffers | null = null;
+  private lost: GPUDeviceLostInfo | null = null;
+  private readonly lostPromise: Promise<GPUDeviceLostInfo>;
+  private uncaptured: string | null = null;
+  private disposed = false;
+  /** Where the time of the last track() went. */
+  stats: DispatchStats = emptyStats();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** Asks `env.gpu` for an adapter and a device; NoWebGpuAdapterError when there is none. */
+  static async create(env: WebGpuEnvironment, options: WebGpuTrackerOptions = {}, noAdapterAdvice = 'no WebGPU adapter found'): Promise<WebGpuTracker> {
+    const adapter = await env.gpu.requestAdapter({ powerPreference: options.powerPreference ?? 'high-performance' });
+    if (!adapter) throw new NoWebGpuAdapterError(noAdapterAdvice);
+    const a = adapter.limits;
+    const device = await adapter.requestDevice({
+      label: 'crsky',
+      requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
+      requiredLimits: {
+        maxStorageBufferBindingSize: a.maxStorageBufferBindingSize,
+        maxBufferSize: a.maxBufferSize,
+        maxUniformBufferBindingSize: a.maxUniformBufferBindingSize,
+      },
+    });
+    return new WebGpuTracker(env, adapter.info, device, options);
+  }
+
+  private constructor(env: WebGpuEnvironment, info: GPUAdapterInfo, device: GPUDevice, options: WebGpuTrackerOptions) {
+    this.env = env;
+    this.gpuDevice = device;
+    this.device = describeAdapter(info);
+    this.cpuAdapter = isCpuAdapter(info);
+    this.limits = device.limits;
+    this.options = {
+      maxBatchParticles: options.maxBatchParticles ?? DEFAULT_BATCH,
+      targetDispatchSeconds: options.targetDispatchSeconds ?? 0.25,
+      modeTable: options.modeTable ?? 'auto',
+      sleepBeforeAwait: options.sleepBeforeAwait ?? true,
+    };
+    this.pacer = new DispatchPacer(this.options.targetDispatchSeconds, this.cpuAdapter ? CPU_ADAPTER_MIN_STEPS : 1);
+    if (!(Number.isInteger(this.options.maxBatchParticles) && this.options.maxBatchParticles >= 1)) {
+      throw new Error(`webgpu tracker: maxBatchParticles must be an integer >= 1, got ${this.options.maxBatchParticles}`);
+    }
+    this.lostPromise = device.lost.then((info) => (this.lost = info));
+    device.addEventListener('uncapturederror', (e) => {
+      this.uncaptured ??= (e as GPUUncapturedErrorEvent).error.message;
+    });
+    this.trackLayout = device.createBindGroupLayout(trackBindGroupLayout());
+  }
+
+  /** Largest batch this device takes: storage-binding size and the dispatch-size limit. */
+  get maxBatchParticles(): number {
+    const byBinding = Math.floor(this.limits.maxStorageBufferBindingSize / PARTICLE_BYTES);
+    const byDispatch = this.limits.maxComputeWorkgroupsPerDimension * WORKGROUP_SIZE;
+    return Math.min(this.options.maxBatchParticles, byBinding, byDispatch);
+  }
+
+  track(job: TrackJob, onProgress?: (p: TrackProgress) => void): Promise<EndStates> {
+    // one job at a time: the batch buffers are shared
+    const run = this.queue.then(() => this.trackNow(job, onProgress));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private get gpu(): GPUDevice {
+    if (this.disposed || !this.gpuDevice) throw new Error('webgpu tracker: used after dispose()');
+    this.checkHealth();
+    return this.gpuDevice;
+  }
+
+  private checkHealth(): void {
+    if (this.lost) {
+      throw new Error(`webgpu: device lost (${this.lost.reason}): ${this.lost.message || 'no message'}; create a new tracker`);
+    }
+    if (this.uncaptured) throw new Error(`webgpu: ${this.uncaptured}`);
+  }
+
+  private async trackNow(job: TrackJob, onProgress?: (p: TrackProgress) => void): Promise<EndStates> {
+    const count = job.directions.length / 3;
+    if (!Number.isInteger(count)) throw new Error('webgpu tracker: directions must hold 3 numbers per particle');
+    if (!(job.rigidityPV > 0)) throw new Error(`webgpu tracker: rigidity must be > 0, got ${job.rigidityPV}`);
+    const schedule = buildSchedule(job.stop, job.stepPc);
+    this.stats = emptyStats();
+    const setup = performance.now();
+    const field = await this.prepareField(job.field, job.stepPc, job.origin);
+    this.stats.setupMs = performance.now() - setup;
+    const outputs = allocateOutputs(count, job);
+    const batchSize = this.maxBatchParticles;
+    const batches = Math.ceil(count / batchSize);
+    let steps = 0;
+    for (let b = 0; b < batches; b++) {
+      const first = b * batchSize;
+      const n = Math.min(batchSize, count - first);
+      const buffers = await this.batchBuffers(Math.min(batchSize, count));
+      steps += await this.runBatch(job, schedule, field, buffers, first, n, outputs, (done, batchSteps) =>
+        onProgress?.({ fraction: (b + done) / batches, particleSteps: steps + batchSteps }),
+      );
+    }
+    const snapshots: Snapshot[] = job.stop.timesPc.map((timePc, k) => ({
+      timePc,
+      positions: outputs.snapshotPositions[k],
+      directions: outputs.snapshotDirections[k],
+    }));
+    const sphere: SphereCrossings | null = outputs.sphere && { radiusPc: job.stop.sphereRadiusPc!, ...outputs.sphere };
+    this.stats.hostMs = performance.now() - setup - this.stats.setupMs - this.stats.gpuMs;
+    return { count, snapshots, sphere, particleSteps: steps, backend: 'webgpu', device: this.device };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // dispatch loop
+
+  private async runBatch(
+    job: TrackJob,
+    schedule: Schedule,
+    field: PreparedField,
+    buffers: BatchBuffers,
+    first: number,
+    n: number,
+    out: Outputs,
+    progress: (fraction: number, steps: number) => void,
+  ): Promise<number> {
+    const device = this.gpu;
+    const { lattice } = field;
+    const h = schedule.stepPc;
+    const kappa = job.chargeSign * rotationRatePerUGPerPc(job.rigidityPV);
+    const launch = new ArrayBuffer(n * PARTICLE_BYTES);
+    writeLaunchStates(launch, job.directions, first, n, lattice.originCell, lattice.originFraction);
+    device.queue.writeBuffer(buffers.particles, 0, launch);
+    const identity = new Uint32Array(n);
+    for (let i = 0; i < n; i++) identity[i] = i;
+    device.queue.writeBuffer(buffers.activeA, 0, identity);
+
+    const paramsBytes = new ArrayBuffer(PARAMS_BYTES);
+    const zero = new Uint32Array(COUNTERS_BYTES / 4);
+    const base = {
+      b0: job.field.b0,
+      kickPerUG: (kappa * h) / 2,
+      originCell: lattice.originCell,
+      driftCells: h / (2 * lattice.spacingPc),
+      originFraction: lattice.originFraction,
+      sphereRadiusCells: job.stop.sphereRadiusPc !== undefined ? job.stop.sphereRadiusPc / lattice.spacingPc : 0,
+      stopStep: schedule.stopStep,
+    };
+    if (job.stop.sphereRadiusPc !== undefined && !(job.stop.sphereRadiusPc > 0)) {
+      throw new Error(`webgpu tracker: sphere radius must be > 0, got ${job.stop.sphereRadiusPc}`);
+    }
+
+    let active = n;
+    let flip = 0;
+    let steps = 0;
+    let lastSteps = 0;
+    for (const iv of schedule.intervals) {
+      let done = 0;
+      const total = iv.fullSteps + 1;
+      while (done < total && active > 0) {
+        const s = this.pacer.steps(field.rateKey, active, total - done, lastSteps);
+        const landing = done + s === total;
+        const landingKick = (kappa * iv.landingStepPc) / 2;
+        writeParams(
+          {
+            ...base,
+            lastKickPerUG: landing ? landingKick : base.kickPerUG,
+            lastDriftCells: landing ? iv.landingStepPc / (2 * lattice.spacingPc) : base.driftCells,
+            stepCount: s,
+            firstStep: iv.firstStep + done,
+            activeCount: active,
+          },
+          paramsBytes,
+        );
+        device.queue.writeBuffer(buffers.params, 0, paramsBytes);
+        device.queue.writeBuffer(buffers.counters, 0, zero);
+        const snapshot = landing && iv.snapshot >= 0;
+
+        const encoder = device.createCommandEncoder({ label: 'crsky track' });
+        const pass = encoder.beginComputePass({
+          label: 'crsky track',
+          timestampWrites: buffers.timestamps ? { querySet: buffers.timestamps.querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } : undefined,
+        });
+        pass.setPipeline(field.pipeline);
+        pass.setBindGroup(0, buffers.bindGroups[flip]);
+        pass.setBindGroup(1, field.bindGroup);
+        pass.dispatchWorkgroups(Math.ceil(active / WORKGROUP_SIZE));
+        pass.end();
+        encoder.copyBufferToBuffer(buffers.counters, 0, buffers.countersStaging, 0, COUNTERS_BYTES);
+        if (buffers.timestamps) {
+          encoder.resolveQuerySet(buffers.timestamps.querySet, 0, 2, buffers.timestamps.resolve, 0);
+          encoder.copyBufferToBuffer(buffers.timestamps.resolve, 0, buffers.countersStaging, COUNTERS_BYTES, TIMESTAMP_BYTES);
+        }
+        if (snapshot) encoder.copyBufferToBuffer(buffers.particles, 0, buffers.particlesStaging, 0, n * PARTICLE_BYTES);
+        const started = performance.now();
+        device.queue.submit([encoder.finish()]);
+
+        const work = active * s;
+        const nap = this.options.sleepBeforeAwait ? this.pacer.sleepMs(field.rateKey, work) : 0;
+        if (nap > 0) await sleep(nap);
+        const awake = performance.now();
+        const { counters, gpuSeconds } = await this.read(buffers.countersStaging, COUNTERS_BYTES + TIMESTAMP_BYTES, (b) => {
+          const t = new BigUint64Array(b, COUNTERS_BYTES, 2);
+          const ns = buffers.timestamps && t[1] > t[0] ? Number(t[1] - t[0]) : 0;
+          return { counters: new Uint32Array(b.slice(0, COUNTERS_BYTES)), gpuSeconds: ns > 0 ? ns * 1e-9 : null };
+        });
+        const finished = performance.now();
+        this.pacer.observe(field.rateKey, work, gpuSeconds, finished - started, finished - awake);
+        this.stats.dispatches++;
+        this.stats.lastStepsPerDispatch = s;
+        this.stats.sleepMs += awake - started;
+        this.stats.awaitMs += finished - awake;
+        this.stats.gpuMs += finished - started;
+        this.stats.kernelMs += (gpuSeconds ?? 0) * 1000;
+        if (TRACE) console.error(`crsky webgpu: active ${active} steps ${s} slept ${(awake - started).toFixed(1)} ms awaited ${(finished - awake).toFixed(1)} ms kernel ${((gpuSeconds ?? 0) * 1000).toFixed(1)} ms`);
+        if (snapshot) {
+          await this.read(buffers.particlesStaging, n * PARTICLE_BYTES, (b) =>
+            writeSnapshot(new ParticleView(b), n, first, lattice, job.origin, out.snapshotPositions[iv.snapshot], out.snapshotDirections[iv.snapshot]),
+          );
+        }
+
+        const survivors = counters[COUNTER_ACTIVE];
+        steps += survivors * s + counters[COUNTER_STOPPED_STEPS];
+        active = survivors;
+        flip = 1 - flip;
+        done += s;
+        lastSteps = s;
+        progress((iv.firstStep + done) / schedule.totalSteps, steps);
+      }
+      if (active === 0) break;
+    }
+    progress(1, steps);
+    return this.finishBatch(job, schedule, field, buffers, first, n, out);
+  }
+
+  /** Reads crossings and step counts back after the last dispatch of a batch. */
+  private async finishBatch(
+    job: TrackJob,
+    schedule: Schedule,
+    field: PreparedField,
+    buffers: BatchBuffers,
+    first: number,
+    n: number,
+    out: Outputs,
+  ): Promise<number> {
+    const device = this.gpu;
+    const encoder = device.createCommandEncoder({ label: 'crsky read back' });
+    encoder.copyBufferToBuffer(buffers.particles, 0, buffers.particlesStaging, 0, n * PARTICLE_BYTES);
+    if (out.sphere) encoder.copyBufferToBuffer(buffers.crossings, 0, buffers.crossingsStaging, 0, n * CROSSING_BYTES);
+    device.queue.submit([encoder.finish()]);
+    const { lattice } = field;
+    const crossed = new Uint8Array(n);
+    let steps = 0;
+    await this.read(buffers.particlesStaging, n * PARTICLE_BYTES, (b) => {
+      const v = new ParticleView(b);
+      for (let p = 0; p < n; p++) {
+        steps += v.steps(p);
+        crossed[p] = v.status(p) & PARTICLE_CROSSED;
+      }
+    });
+    const sphere = out.sphere;
+    if (sphere) {
+      await this.read(buffers.crossingsStaging, n * CROSSING_BYTES, (b) => {
+        const v = new CrossingView(b);
+        const s = lattice.spacingPc;
+        for (let p = 0; p < n; p++) {
+          if (!crossed[p]) continue;
+          const q = first + p;
+          for (let a = 0; a < 3; a++) {
+            sphere.positions[3 * q + a] = job.origin[a] + v.position(p, a) * s;
+            sphere.directions[3 * q + a] = v.direction(p, a);
+          }
+          sphere.timesPc[q] = stepStartPc(schedule, v.step(p)) + v.distance(p) * s;
+        }
+      });
+    }
+    return steps;
+  }
+
+  /** Maps a staging buffer, hands its bytes to `use`, unmaps; device loss becomes a clear Error. */
+  private async read<T>(staging: GPUBuffer, bytes: number, use: (b: ArrayBuffer) => T): Promise<T> {
+    try {
+      await staging.mapAsync(GPUMapMode.READ, 0, bytes);
+    } catch (e) {
+      // a lost device fails the map first and reports why a moment later
+      await Promise.race([this.lostPromise, sleep(100)]);
+      this.checkHealth();
+      throw new Error(`webgpu: reading results back failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    try {
+      this.checkHealth();
+      return use(staging.getMappedRange(0, bytes));
+    } finally {
+      staging.unmap();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // resources
+
+  /** Creates a buffer inside error scopes: out of memory and over-limit become clear Errors. */
+  private async createBuffer(what: string, size: number, usage: number, contents?: ArrayBufferView): Promise<GPUBuffer> {
+    const device = this.gpu;
+    const limits = this.limits;
+    const binding = usage & GPUBufferUsage.UNIFORM ? limits.maxUniformBufferBindingSize : usage & GPUBufferUsage.STORAGE ? limits.maxStorageBufferBindingSize : Infinity;
+    const bytes = Math.max(16, Math.ceil(size / 16) * 16);
+    if (bytes > limits.maxBufferSize || bytes > binding) {
+      throw new Error(
+        `webgpu: ${what} needs ${mib(bytes)}, over this device's limit ` +
+          `(maxBufferSize ${mib(limits.maxBufferSize)}, ${usage & GPUBufferUsage.UNIFORM ? 'maxUniformBufferBindingSize' : 'maxStorageBufferBindingSize'} ${mib(binding)})`,
+      );
+    }
+    device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
+    const buffer = device.createBuffer({ label: `crsky ${what}`, size: bytes, usage, mappedAtCreation: contents !== undefined });
+    if (contents) {
+      new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(contents.buffer, contents.byteOffset, contents.byteLength));
+      buffer.unmap();
+    }
+    const invalid = await device.popErrorScope();
+    const oom = await device.popErrorScope();
+    if (oom || invalid) {
+      buffer.destroy();
+      const kind = oom ? 'out of memory' : 'buffer rejected';
+      throw new Error(`webgpu: ${kind} creating ${what} (${mib(bytes)}; maxBufferSize ${mib(limits.maxBufferSize)}): ${(oom ?? invalid)!.message}`);
+    }
+    return buffer;
+  }
+
+  private async batchBuffers(capacity: number): Promise<BatchBuffers> {
+    if (this.batch && this.batch.capacity >= capacity) return this.batch;
+    this.releaseBatch();
+    const device = this.gpu;
+    const U = GPUBufferUsage;
+    const storage = U.STORAGE | U.COPY_DST | U.COPY_SRC;
+    const what = (s: string) => `${s} for ${capacity} particles`;
+    const params = await this.createBuffer('dispatch parameters', PARAMS_BYTES, U.UNIFORM | U.COPY_DST);
+    const particles = await this.createBuffer(what('particle states'), capacity * PARTICLE_BYTES, storage);
+    const activeA = await this.createBuffer(what('active list A'), capacity * 4, storage);
+    const activeB = await this.createBuffer(what('active list B'), capacity * 4, storage);
+    const counters = await this.createBuffer('counters', COUNTERS_BYTES, storage);
+    const crossings = await this.createBuffer(what('sphere crossings'), capacity * CROSSING_BYTES, storage);
+    const read = U.MAP_READ | U.COPY_DST;
+    const countersStaging = await this.createBuffer('counters read-back', COUNTERS_BYTES + TIMESTAMP_BYTES, read);
+    const timestamps = device.features.has('timestamp-query')
+      ? {
+          querySet: device.createQuerySet({ label: 'crsky pass time', type: 'timestamp', count: 2 }),
+          resolve: await this.createBuffer('pass time', TIMESTAMP_BYTES, U.QUERY_RESOLVE | U.COPY_SRC),
+        }
+      : null;
+    const particlesStaging = await this.createBuffer(what('particle read-back'), capacity * PARTICLE_BYTES, read);
+    const crossingsStaging = await this.createBuffer(what('crossing read-back'), capacity * CROSSING_BYTES, read);
+    const group = (from: GPUBuffer, to: GPUBuffer) =>
+      device.createBindGroup({
+        layout: this.trackLayout,
+        entries: [
+          { binding: 0, resource: { buffer: params } },
+          { binding: 1, resource: { buffer: particles } },
+          { binding: 2, resource: { buffer: from } },
+          { binding: 3, resource: { buffer: to } },
+          { binding: 4, resource: { buffer: counters } },
+          { binding: 5, resource: { buffer: crossings } },
+        ],
+      });
+    this.batch = {
+      capacity,
+      params,
+      particles,
+      activeA,
+      activeB,
+      counters,
+      crossings,
+      countersStaging,
+      particlesStaging,
+      crossingsStaging,
+      timestamps,
+      bindGroups: [group(activeA, activeB), group(activeB, activeA)],
+    };
+    return this.batch;
+  }
+
+  private releaseBatch(): void {
+    const b = this.batch;
+    this.batch = null;
+    if (!b) return;
+    for (const buf of [b.params, b.particles, b.activeA, b.activeB, b.counters, b.crossings, b.countersStaging, b.particlesStaging, b.crossingsStaging]) {
+      buf.destroy();
+    }
+    b.timestamps?.querySet.destroy();
+    b.timestamps?.resolve.destroy();
+  }
+
+  private fieldLayout(variant: FieldVariant): GPUBindGroupLayout {
+    let layout = this.fieldLayouts.get(variant);
+    if (!layout) {
+      layout = this.gpu.createBindGroupLayout(fieldBindGroupLayout(variant));
+      this.fieldLayouts.set(variant, layout);
+    }
+    return layout;
+  }
+
+  private async pipeline(variant: FieldVariant, constants: KernelConstants, generated: GeneratedModule[] = []): Promise<GPUComputePipeline> {
+    const code = await kernelSource(this.env!.loadShader, variant, constants, generated);
+    let pipeline = this.pipelines.get(code);
+    if (pipeline) return pipeline;
+    const device = this.gpu;
+    const name = `crsky ${variant} ${JSON.stringify(constants)}`;
+    device.pushErrorScope('validation');
+    const module = device.createShaderModule({ label: name, code });
+    const info = await module.getCompilationInfo();
+    const errors = info.messages.filter((m) => m.type === 'error');
+    const scoped = await device.popErrorScope();
+    if (errors.length > 0 || scoped) {
+      const text = errors.map((m) => `  line ${m.lineNum}:${m.linePos} ${m.message}`).join('\n') || scoped!.message;
+      throw new Error(`webgpu: kernel ${name} does not compile:\n${text}`);
+    }
+    pipeline = await device.createComputePipelineAsync({
+      label: name,
+      layout: device.createPipelineLayout({ bindGroupLayouts: [this.trackLayout, this.fieldLayout(variant)] }),
+      compute: { module, entryPoint: 'track' },
+    });
+    if (this.pipelines.size >= MAX_PIPELINES) this.pipelines.delete(this.pipelines.keys().next().value!);
+    this.pipelines.set(code, pipeline);
+    return pipeline;
+  }
+
+  /** Field buffers and kernel for `field`; reused while the field, step and observer stay. */
+  private async prepareField(field: FieldData, stepPc: number, origin: Vec3): Promise<PreparedField> {
+    const lattice = chooseLattice(field, stepPc, origin);
+    const p = this.prepared;
+    if (p && p.field === field && p.lattice.spacingPc === lattice.spacingPc && p.origin.every((x, a) => x === origin[a])) return p;
+    this.releaseField();
+    const t = field.turbulence;
+    const U = GPUBufferUsage;
+    let variant: FieldVariant;
+    let constants: KernelConstants = {};
+    let buffers: GPUBuffer[] = [];
+    const generated: GeneratedModule[] = [];
+    if (t === null) {
+      variant = 'uniform-field';
+    } else if (t.kind === 'modes') {
+      const count = t.table.length / MODE_STRIDE;
+      if (!Number.isInteger(count) || count < 1) throw new Error(`webgpu tracker: mode table must hold a multiple of ${MODE_STRIDE} numbers`);
+      const fits = count * MODE_BYTES <= this.limits.maxUniformBufferBindingSize;
+      const choice = this.options.modeTable;
+      if (choice === 'uniform' && !fits) {
+        throw new Error(
+          `webgpu: ${count} modes need ${mib(count * MODE_BYTES)} of uniform buffer; this device allows ${mib(this.limits.maxUniformBufferBindingSize)} (use modeTable 'auto' or 'storage')`,
+        );
+      }
+      if (choice === 'auto') {
+        variant = this.cpuAdapter && count <= MAX_INLINE_MODES ? 'modes-inline' : fits ? 'modes-uniform' : 'modes-storage';
+      } else {
+        variant = `modes-${choice}`;
+      }
+      constants = { modeCount: count };
+      const packed = packModes(t.table, lattice, origin);
+      if (variant === 'modes-inline') {
+        generated.push({ name: 'generated: modes_inline', text: inlineModesSource(packed, count) });
+      } else {
+        const usage = (variant === 'modes-uniform' ? U.UNIFORM : U.STORAGE) | U.COPY_DST;
+        buffers = [await this.createBuffer(`mode table (${count} modes)`, packed.byteLength, usage, new Uint8Array(packed))];
+      }
+    } else {
+      const n = t.n;
+      const bits = Math.log2(n);
+      if (!Number.isInteger(bits) || bits < 1 || bits > 10) throw new Error(`webgpu tracker: grid size must be a power of two up to 1024, got ${n}`);
+      variant = 'grid';
+      constants = { gridBits: bits };
+      const nodes = n * n * n;
+      const need = nodes * 4;
+      if (need > this.limits.maxStorageBufferBindingSize) {
+        throw new Error(
+          `webgpu: grid ${n}³ needs ${mib(need)} per field component, over this device's maxStorageBufferBindingSize ${mib(this.limits.maxStorageBufferBindingSize)}`,
+        );
+      }
+      if (t.data.length !== 3 * nodes) throw new Error(`webgpu tracker: grid data must hold 3·${n}³ values, got ${t.data.length}`);
+      const component = new Float32Array(nodes);
+      for (let c = 0; c < 3; c++) {
+        for (let i = 0; i < nodes; i++) component[i] = t.data[3 * i + c];
+        buffers.push(await this.createBuffer(`grid ${n}³ component ${'xyz'[c]}`, need, U.STORAGE | U.COPY_DST, component));
+      }
+    }
+    try {
+      const pipeline = await this.pipeline(variant, constants, generated);
+      const bindGroup = this.gpu.createBindGroup({
+        layout: this.fieldLayout(variant),
+        entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+      });
+      const rateKey = `${variant} ${JSON.stringify(constants)}`;
+      this.prepared = { field, origin: [...origin] as unknown as Vec3, lattice, variant, pipeline, rateKey, bindGroup, buffers };
+      return this.prepared;
+    } catch (e) {
+      for (const b of buffers) b.destroy();
+      throw e;
+    }
+  }
+
+  private releaseField(): void {
+    const p = this.prepared;
+    this.prepared = null;
+    for (const b of p?.buffers ?? []) b.destroy();
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    await this.queue;
+    this.disposed = true;
+    this.releaseField();
+    this.releaseBatch();
+    this.pipelines.clear();
+    this.fieldLayouts.clear();
+    this.gpuDevice?.destroy();
+    this.gpuDevice = null;
+    // Dawn keeps the process alive while its GPU object is referenced.
+    this.env = null;
+  }
+}
+
+function allocateOutputs(count: number, job: TrackJob): Outputs {
+  const sphere = job.stop.sphereRadiusPc !== undefined;
+  return {
+    snapshotPositions: job.stop.timesPc.map(() => new Float64Array(3 * count)),
+    snapshotDirections: job.stop.timesPc.map(() => new Float64Array(3 * count)),
+    sphere: sphere
+      ? {
+          positions: new Float64Array(3 * count).fill(NaN),
+          directions: new Float64Array(3 * count).fill(NaN),
+          timesPc: new Float64Array(count).fill(NaN),
+        }
+      : null,
+  };
+}
+
+function writeSnapshot(v: ParticleView, n: number, first: number, lattice: Lattice, origin: Vec3, positions: Float64Array, directions: Float64Array): void {
+  for (let p = 0; p < n; p++) {
+    const q = 3 * (first + p);
+    for (let a = 0; a < 3; a++) {
+      positions[q + a] = latticeToPc(lattice, origin, a, v.cell(p, a), v.fraction(p, a));
+      directions[q + a] = v.direction(p, a);
+    }
+  }
+}
