@@ -51,7 +51,13 @@ function isValid(v: number): boolean {
 
 export function analyzeMap(file: string, opts: AnalyzeOptions): AnalyzeResult {
   if (!fs.existsSync(file)) throw new UsageError(`analyze: ${file}: no such file`);
-  const fits = readHealpixFits(file);
+  let fits: ReturnType<typeof readHealpixFits>;
+  try {
+    fits = readHealpixFits(file);
+  } catch (e) {
+    // not FITS, or FITS without a HEALPix map: bad input (exit code 2), like a missing file
+    throw new UsageError(`analyze: ${(e as Error).message}`);
+  }
   const col = opts.column === undefined ? fits.columns[0] : fits.columns.find((c) => c.name === opts.column);
   if (!col) throw new UsageError(`analyze --column ${opts.column}: not in ${file}; columns: ${fits.columns.map((c) => c.name).join(', ')}`);
   const nside = fits.nside;
@@ -60,6 +66,8 @@ export function analyzeMap(file: string, opts: AnalyzeOptions): AnalyzeResult {
   if (!(Number.isInteger(lmax) && lmax >= 1 && lmax <= lmaxAllowed)) throw new UsageError(`analyze --lmax ${opts.lmax}: must be an integer in [1, ${lmaxAllowed}] (3·N_side − 1)`);
   const lcut = opts.removeMultipoles;
   if (lcut !== undefined && !(Number.isInteger(lcut) && lcut >= 0 && lcut <= 10)) throw new UsageError(`analyze --remove-multipoles ${lcut}: must be an integer in [0, 10]`);
+  const iterations = opts.iterations ?? 3;
+  if (!(Number.isInteger(iterations) && iterations >= 0 && iterations <= 10)) throw new UsageError(`analyze --iter ${iterations}: must be an integer in [0, 10]`);
   const smooth = opts.smoothDeg;
   if (smooth !== undefined && !(smooth > 0 && smooth <= 180)) throw new UsageError(`analyze --smooth ${smooth}: radius in degrees must be in (0, 180]`);
 
@@ -87,7 +95,7 @@ export function analyzeMap(file: string, opts: AnalyzeOptions): AnalyzeResult {
   let work = map;
   if (lcut !== undefined) work = removeMultipoles(map, { lmax: lcut, mask }).residual;
   const deviation = Float64Array.from(work, (v, p) => (mask[p] ? v - (lcut !== undefined ? 0 : fit.monopole) : 0));
-  const cl = anafast(deviation, { lmax, iterations: opts.iterations ?? 3 });
+  const cl = anafast(deviation, { lmax, iterations });
   if (fsky < 1) for (let l = 0; l < cl.length; l++) cl[l] /= fsky;
 
   fs.mkdirSync(opts.out, { recursive: true });

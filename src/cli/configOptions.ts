@@ -39,10 +39,13 @@ export interface ConfigArgs {
   [shortcut: string]: unknown;
 }
 
+/** An option given twice arrives as an array; like --set, the later one wins. */
+const lastWins = (v: unknown): unknown => (Array.isArray(v) ? v[v.length - 1] : v);
+
 export function withConfigOptions<T>(y: Argv<T>, shortcuts: readonly string[] = Object.keys(SHORTCUTS)): Argv<T & ConfigArgs> {
   let out = y
-    .option('preset', { type: 'string', describe: `start from a preset: ${Object.keys(PRESETS).join(', ')}`, group: 'Config:' })
-    .option('config', { type: 'string', describe: 'JSON config file (see README "Configuration")', group: 'Config:' })
+    .option('preset', { type: 'string', describe: `start from a preset: ${Object.keys(PRESETS).join(', ')}`, group: 'Config:', coerce: lastWins })
+    .option('config', { type: 'string', describe: 'JSON config file (see README "Configuration")', group: 'Config:', coerce: lastWins })
     .option('set', {
       type: 'string',
       array: true,
@@ -51,7 +54,7 @@ export function withConfigOptions<T>(y: Argv<T>, shortcuts: readonly string[] = 
     }) as unknown as Argv<T & ConfigArgs>;
   for (const name of shortcuts) {
     const s = SHORTCUTS[name];
-    out = out.option(name, { type: s.type, describe: s.describe, choices: s.choices as string[] | undefined, group: 'Config shortcuts:' }) as Argv<T & ConfigArgs>;
+    out = out.option(name, { type: s.type, describe: s.describe, choices: s.choices as string[] | undefined, group: 'Config shortcuts:', coerce: lastWins }) as Argv<T & ConfigArgs>;
   }
   return out;
 }

@@ -10,6 +10,7 @@ import { createField } from '../turbulence/create.ts';
 import type { FieldData } from '../turbulence/field.ts';
 import { isotropicDirections, logSpacedTimes } from '../sim/launch.ts';
 import { runningDiffusion, PC_C_IN_CM2_PER_S, type DiffusionRealization, type DiffusionRow } from '../analysis/diffusion.ts';
+import { checkFieldInputs } from './fieldInputs.ts';
 import { createProgress, type LogMode } from './progress.ts';
 import { openTracker } from './tracker.ts';
 import { UsageError } from './errors.ts';
@@ -33,6 +34,7 @@ export async function measureDiffusion(
   baseDir: string,
   opts: { particles: number; rgOverLc?: number; tMinPc?: number; tMaxPc?: number; nTimes: number; log: LogMode },
 ): Promise<DiffusionResult> {
+  checkFieldInputs(config, baseDir);
   const first = createField(config.field, fieldSeed(config.seed, 0), { baseDir });
   const lc = first.summary.correlationLengthPc;
   let cfg = config;
@@ -46,6 +48,7 @@ export async function measureDiffusion(
   const scale = lc > 0 ? lc : rg;
   const tMin = opts.tMinPc ?? scale / 10;
   const tMax = opts.tMaxPc ?? 100 * scale;
+  if (!(tMin <= tMax)) throw new UsageError(`--tmin ${tMin} pc: must be <= --tmax ${tMax} pc (defaults: L_c/10 and 100 L_c)`);
   const times = logSpacedTimes(tMin, tMax, opts.nTimes);
 
   const { tracker, reason } = await openTracker(cfg.tracking.backend, cfg.tracking.workers);

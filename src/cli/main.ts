@@ -30,7 +30,7 @@ export async function main(args: readonly string[]): Promise<number> {
     .command(analyzeCommand(setExit))
     .command(plotCommand(setExit))
     .command(benchCommand(setExit))
-    .demandCommand(1, 'Name a command (see the list above).')
+    .demandCommand(1, 'Name a command: simulate, scan, diffusion, merge, analyze, plot, bench.')
     .strict()
     .recommendCommands()
     .help()
@@ -39,8 +39,9 @@ export async function main(args: readonly string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
       if (err) throw err;
-      process.stderr.write(`crsky: ${msg}\nRun with --help for the options.\n`);
-      exitCode = 2;
+      // Throw rather than return: yargs would otherwise still run the command's handler after a
+      // validation failure (an unknown option, a bad choice), i.e. run with the bad arguments.
+      throw new UsageError(`${msg}\nRun with --help for the options.`);
     });
   try {
     await parser.parseAsync();

@@ -19,7 +19,7 @@ export function rmsFieldUG(cfg: Config): number {
 /** Gyroradius in the reference field, pc (Omega = 1 / this). */
 export function referenceGyroradiusPc(cfg: Config): number {
   const b = referenceFieldUG(cfg);
-  if (!(b > 0)) throw new Error('field: b0UG and turbulence.brmsUG are both 0; the gyroradius is undefined');
+  if (!(b > 0)) throw new ConfigError('config: field.b0UG = 0 and field.turbulence.brmsUG = 0: the gyroradius is undefined; one of them must be > 0');
   return gyroradiusPc(cfg.particles.rigidityPV, b);
 }
 
@@ -38,7 +38,8 @@ export function stepPc(cfg: Config): number {
   const rg = b > 0 ? gyroradiusPc(cfg.particles.rigidityPV, b) : Infinity;
   const step = Math.min(rg / 20, smallestScalePc(cfg) / 4);
   if (!Number.isFinite(step)) {
-    throw new Error('tracking.stepPc: no field to derive a step from (B = 0); give tracking.stepPc explicitly');
+    // B = 0 everywhere: a run also needs r_g (referenceGyroradiusPc), so name the field, not the step
+    throw new ConfigError('config: field.b0UG = 0 and field.turbulence.brmsUG = 0: no field to derive a step or r_g from; one of them must be > 0');
   }
   return step;
 }

@@ -57,24 +57,102 @@ function valueAt(input: unknown, p: readonly PropertyKey[]): unknown {
   return v;
 }
 
-/** One line per problem: `config: particles.nside = 3: must be a power of two`. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown): string {
-  return issues
+/**
+ * One line per problem: `config: particles.nside = 3: must be a power of two`. For a value that
+ * matches no member of a union (e.g. a spectrum), the member it came closest to is reported.
+ */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown, schema?: AnySchema): string {
+  return flattenIssues(issues, [])
     .map((i) => {
       const where = i.path.map(String).join('.') || '(top level)';
       if (i.code === 'unrecognized_keys') {
         return `config: ${where}: unknown option${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
       }
-      const v = valueAt(input, i.path);
-      const shown = v === undefined ? '(missing)' : JSON.stringify(v);
-      return `config: ${where} = ${shown}: ${i.message}`;
+      // a type error quotes the field's description, which gives its unit and allowed range
+      const hint = i.code === 'invalid_type' ? describeAt(schema, i.path) : undefined;
+      return `config: ${where} = ${show(valueAt(input, i.path))}: ${issueText(i)}${hint ? ` (${hint})` : ''}`;
     })
     .join('\n');
 }
 
+function flattenIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[]): z.core.$ZodIssue[] {
+  return issues.flatMap((i) => {
+    const path = [...prefix, ...i.path];
+    if (i.code === 'invalid_union' && i.errors.length > 0) {
+      const best = i.errors.reduce((a, b) => (b.length < a.length ? b : a));
+      return flattenIssues(best, path);
+    }
+    return [{ ...i, path } as z.core.$ZodIssue];
+  });
+}
+
+/** A value as the user wrote it: JSON, except NaN and ±Infinity (JSON.stringify would print null). */
+function show(v: unknown): string {
+  if (v === undefined) return '(missing)';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  return JSON.stringify(v);
+}
+
+type AnySchema = z.core.$ZodType;
+
+/** The schema of the field at `p` (through defaults, optionals, arrays, tuples, unions), or undefined. */
+function schemaAt(schema: AnySchema | undefined, p: readonly PropertyKey[]): AnySchema | undefined {
+  if (schema === undefined) return undefined;
+  const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
+  if (p.length === 0) return schema;
+  if ('innerType' in def) return schemaAt(def.innerType as AnySchema, p);
+  const [k, ...rest] = p;
+  switch (def.type) {
+    case 'object':
+      return schemaAt((def.shape as Record<PropertyKey, AnySchema>)[k], rest);
+    case 'array':
+      return schemaAt(def.element as AnySchema, rest);
+    case 'tuple':
+      return schemaAt((def.items as AnySchema[])[Number(k)], rest);
+    case 'union':
+      for (const o of def.options as AnySchema[]) {
+        const found = schemaAt(o, p);
+        if (found) return found;
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The description nearest to the field at `p` (the field's own, else its parent's, ...). */
+function describeAt(schema: AnySchema | undefined, p: readonly PropertyKey[]): string | undefined {
+  for (let n = p.length; n >= 0; n--) {
+    // a description sits on the wrapper (x.default().describe()) or on the inner schema
+    let s = schemaAt(schema, p.slice(0, n));
+    while (s) {
+      const d = (s as unknown as { description?: string }).description;
+      if (d) return d;
+      s = (s._zod.def as unknown as { innerType?: AnySchema }).innerType;
+    }
+  }
+  return undefined;
+}
+
+const EXPECTED: Readonly<Record<string, string>> = { int: 'an integer', array: 'an array', tuple: 'an array', object: 'an object' };
+
+/** zod's message in the style of the others ("must be ..."), for the common codes. */
+function issueText(i: z.core.$ZodIssue): string {
+  switch (i.code) {
+    case 'invalid_type':
+      return `must be ${EXPECTED[i.expected] ?? `a ${i.expected}`}`;
+    case 'too_small':
+      return i.origin === 'number' ? `must be ${i.inclusive ? '>=' : '>'} ${String(i.minimum)}` : i.message;
+    case 'too_big':
+      return i.origin === 'number' ? `must be ${i.inclusive ? '<=' : '<'} ${String(i.maximum)}` : i.message;
+    default:
+      return i.message;
+  }
+}
+
 export function validateConfig(input: unknown): Config {
   const r = ConfigSchema.safeParse(input);
-  if (!r.success) throw new ConfigError(formatIssues(r.error.issues, input));
+  if (!r.success) throw new ConfigError(formatIssues(r.error.issues, input, ConfigSchema));
   return r.data;
 }
 
@@ -104,7 +182,9 @@ export function readConfigFile(file: string): JsonObject {
 
 /** The merged raw input (before validation) and the validated config. */
 export function loadConfig(src: ConfigSources): { input: JsonObject; config: Config; baseDir: string } {
-  let input: JsonObject = {};
+  // Start from the complete defaults, so a partial override of a nested object (e.g. only
+  // spectrum.lMinPc) keeps the default's other fields (its `kind`).
+  let input: JsonObject = ConfigSchema.parse({}) as unknown as JsonObject;
   if (src.preset !== undefined) {
     const p = PRESETS[src.preset];
     if (!p) throw new ConfigError(`--preset ${src.preset}: unknown preset; allowed: ${Object.keys(PRESETS).join(', ')}`);

@@ -31,8 +31,8 @@ export type Direction = z.infer<typeof DirectionSchema>;
 export const KolmogorovSpectrumSchema = z
   .object({
     kind: z.literal('kolmogorov'),
-    lMinPc: positive().describe('smallest wavelength of the band, pc'),
-    lMaxPc: positive().describe('largest wavelength (outer scale) of the band, pc'),
+    lMinPc: positive().describe('smallest wavelength of the band, pc, > 0'),
+    lMaxPc: positive().describe('largest wavelength (outer scale) of the band, pc, > lMinPc'),
   })
   .strict()
   .refine((s) => s.lMaxPc > s.lMinPc, { message: 'lMaxPc must be > lMinPc', path: ['lMaxPc'] });
@@ -40,10 +40,10 @@ export const KolmogorovSpectrumSchema = z
 export const AhlersMertschSpectrumSchema = z
   .object({
     kind: z.literal('ahlers-mertsch'),
-    lMinPc: positive().describe('smallest wavelength of the band, pc'),
-    lMaxPc: positive().describe('largest wavelength of the band, pc'),
-    bendoverPc: positive().describe('bend-over scale L of E(k) ∝ k^2/(1+(kL)^gamma), pc (not the correlation length)'),
-    gamma: positive().default(11 / 3).describe('high-k index gamma; 11/3 gives Kolmogorov'),
+    lMinPc: positive().describe('smallest wavelength of the band, pc, > 0'),
+    lMaxPc: positive().describe('largest wavelength of the band, pc, > lMinPc'),
+    bendoverPc: positive().describe('bend-over scale L of E(k) ∝ k^2/(1+(kL)^gamma), pc, > 0 (not the correlation length)'),
+    gamma: positive().default(11 / 3).describe('high-k index gamma, > 0; 11/3 gives Kolmogorov'),
   })
   .strict()
   .refine((s) => s.lMaxPc > s.lMinPc, { message: 'lMaxPc must be > lMinPc', path: ['lMaxPc'] });
@@ -53,7 +53,7 @@ export type Spectrum = z.infer<typeof SpectrumSchema>;
 
 export const TurbulenceSchema = z
   .object({
-    brmsUG: nonNegative().default(1).describe('rms of the turbulent field, <dB^2> = brms^2, uG'),
+    brmsUG: nonNegative().default(1).describe('rms of the turbulent field, <dB^2> = brms^2, uG, >= 0'),
     spectrum: SpectrumSchema.default({ kind: 'kolmogorov', lMinPc: 1, lMaxPc: 100 }),
     method: z.enum(['modes', 'grid']).default('modes').describe('plane-wave sum or FFT grid'),
     modes: z
@@ -76,14 +76,14 @@ export const TurbulenceSchema = z
       .describe('grid nodes per side (power of two, 8..512)'),
     gridSpacingPc: positive()
       .optional()
-      .describe('grid spacing, pc; default lMaxPc / gridN so the box holds the outer scale'),
+      .describe('grid spacing, pc, > 0; default lMaxPc / gridN so the box holds the outer scale'),
   })
   .strict();
 export type Turbulence = z.infer<typeof TurbulenceSchema>;
 
 export const FieldSchema = z
   .object({
-    b0UG: nonNegative().default(0).describe('regular field magnitude, uG'),
+    b0UG: nonNegative().default(0).describe('regular field magnitude, uG, >= 0'),
     b0Direction: DirectionSchema.default([0, 0, 1]).describe('regular field direction'),
     turbulence: TurbulenceSchema.default(TurbulenceSchema.parse({})),
   })
@@ -92,7 +92,7 @@ export type FieldConfig = z.infer<typeof FieldSchema>;
 
 export const ParticlesSchema = z
   .object({
-    rigidityPV: positive().default(1).describe('rigidity R = pc/(Ze), PV (1 TV = 1e-3 PV)'),
+    rigidityPV: positive().default(1).describe('rigidity R = pc/(Ze), PV (1 TV = 1e-3 PV), > 0'),
     charge: z.union([z.literal(1), z.literal(-1)]).default(1).describe('charge sign of the cosmic ray (+1 nuclei)'),
     nside: z
       .number()
@@ -107,7 +107,7 @@ export const ParticlesSchema = z
       .min(1)
       .max(16)
       .default(1)
-      .describe('k: k^2 particles per pixel (k = 1: the pixel centre)'),
+      .describe('k: k^2 particles per pixel, 1..16 (k = 1: the pixel centre)'),
     frame: z.enum(['equatorial', 'galactic']).default('equatorial').describe('sky frame of the maps'),
     observerPc: z.tuple([finite(), finite(), finite()]).default([0, 0, 0]).describe('observer position, pc'),
   })
@@ -116,25 +116,25 @@ export const ParticlesSchema = z
 export const TrackingSchema = z
   .object({
     backend: z.enum(['auto', 'cpu', 'webgpu']).default('auto').describe('tracker backend'),
-    stepPc: positive().optional().describe('fixed step, pc; default min(r_g/20, lMin/4)'),
+    stepPc: positive().optional().describe('fixed step, pc, > 0 and <= r_g; default min(r_g/20, lMin/4)'),
     timesPc: z
       .array(positive())
       .default([])
-      .describe('snapshot times (path length c·t), pc, ascending'),
+      .describe('snapshot times (path length c·t), pc, each > 0'),
     timesOmega: z
       .array(positive())
       .default([])
-      .describe('snapshot times in units of 1/Omega (Omega = c/r_g in B0, or in brms if B0 = 0)'),
-    sphereRadiusPc: positive().optional().describe('record the first crossing of this sphere around the observer, pc'),
-    maxTimePc: positive().optional().describe('longest integration, pc (needed with a sphere and no snapshot times)'),
-    workers: z.number().int().min(1).max(256).optional().describe('CPU worker threads; default all cores'),
+      .describe('snapshot times in units of 1/Omega (Omega = c/r_g in B0, or in brms if B0 = 0), each > 0'),
+    sphereRadiusPc: positive().optional().describe('record the first crossing of this sphere around the observer, pc, > 0'),
+    maxTimePc: positive().optional().describe('longest integration, pc, > 0 (needed with a sphere and no snapshot times)'),
+    workers: z.number().int().min(1).max(256).optional().describe('CPU worker threads, 1..256; default all cores'),
   })
   .strict();
 
 export const GradientSchema = z
   .object({
     direction: DirectionSchema.default({ frame: 'equatorial', lonDeg: 0, latDeg: 0 }),
-    magnitudePerPc: nonNegative().default(1e-3).describe('|grad phi| / phi, pc^-1'),
+    magnitudePerPc: nonNegative().default(1e-3).describe('|grad phi| / phi, pc^-1, >= 0'),
   })
   .strict();
 
@@ -156,14 +156,14 @@ export const LiouvilleSchema = z
       ])
       .default('measured'),
     dipole: DirectionSchema.optional().describe('homogeneous-dipole model: direction of delta'),
-    dipoleAmplitude: nonNegative().default(1e-3).describe('homogeneous-dipole model: |delta|'),
+    dipoleAmplitude: nonNegative().default(1e-3).describe('homogeneous-dipole model: |delta|, >= 0'),
   })
   .strict();
 
 export const ConfigSchema = z
   .object({
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(1).describe('master seed, 0..2^32-1'),
-    realizations: z.number().int().min(1).max(100000).default(1).describe('field realizations'),
+    realizations: z.number().int().min(1).max(100000).default(1).describe('field realizations, 1..100000'),
     field: FieldSchema.default(FieldSchema.parse({})),
     particles: ParticlesSchema.default(ParticlesSchema.parse({})),
     tracking: TrackingSchema.default(TrackingSchema.parse({})),

@@ -2,6 +2,8 @@
  * `crsky diffusion`: the running diffusion tensor of particles launched isotropically from the
  * observer, over field realizations; prints a table and writes CSV.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { writeCsv } from '../../io/csv.ts';
 import { configFromArgs, withConfigOptions, type ConfigArgs } from '../configOptions.ts';
@@ -37,6 +39,11 @@ export function diffusionCommand(setExit: (code: number) => void): CommandModule
       if (!(Number.isInteger(args.particles) && args.particles >= 1)) throw new UsageError(`--particles ${args.particles}: must be an integer >= 1`);
       if (!(Number.isInteger(args.nt) && args.nt >= 1)) throw new UsageError(`--nt ${args.nt}: must be an integer >= 1`);
       if (args['rg-over-lc'] !== undefined && !(args['rg-over-lc'] > 0)) throw new UsageError(`--rg-over-lc ${args['rg-over-lc']}: must be > 0`);
+      for (const k of ['tmin', 'tmax'] as const) {
+        const v = args[k];
+        if (v !== undefined && !(v > 0 && Number.isFinite(v))) throw new UsageError(`--${k} ${v}: must be a time > 0 in pc`);
+      }
+      if (args.tmin !== undefined && args.tmax !== undefined && args.tmin > args.tmax) throw new UsageError(`--tmin ${args.tmin}: must be <= --tmax ${args.tmax}`);
       const { config, baseDir } = configFromArgs(args);
       const res = await measureDiffusion(config, baseDir, {
         particles: args.particles,
@@ -48,12 +55,13 @@ export function diffusionCommand(setExit: (code: number) => void): CommandModule
       });
       process.stdout.write(diffusionTable(res) + '\n');
       if (args.csv) {
+        fs.mkdirSync(path.dirname(args.csv), { recursive: true }); // as simulate and analyze do for --out
         writeCsv(args.csv, diffusionCsvColumns(res), [
           `crsky diffusion: ${res.field.description}`,
           `rigidity_pv=${res.config.particles.rigidityPV} step_pc=${res.stepPc} l_c_pc=${res.field.correlationLengthPc} r_g_pc=${res.gyroradiusPc}`,
           `particles=${res.rows[0]?.particles} realizations=${res.config.realizations} backend=${res.backend} errors_from=${res.rows[0]?.errorFrom}`,
         ]);
-        process.stderr.write(`wrote ${args.csv}\n`);
+        if (args.log === 'bar') process.stderr.write(`wrote ${args.csv}\n`); // JSON lines only with --log json
       }
       setExit(0);
     },

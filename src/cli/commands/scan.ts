@@ -45,10 +45,12 @@ export function scanCommand(setExit: (code: number) => void): CommandModule<obje
       const out = args.out ?? `scans/${spec.name}`;
       if (args.shard !== undefined && args.point === undefined) throw new UsageError('scan --shard needs --point (one cluster task is one point and one shard)');
       const shard = args.shard !== undefined ? parseShard(args.shard) : undefined;
+      // --merge looks for exactly spec.shards shards per point
+      if (shard && shard.count !== spec.shards) throw new UsageError(`scan --shard ${args.shard}: the scan file says shards = ${spec.shards}; use i/${spec.shards}`);
       if (args.threads !== undefined && !(Number.isInteger(args.threads) && args.threads >= 1)) throw new UsageError(`scan --threads ${args.threads}: must be an integer >= 1`);
       const withThreads = args.threads === undefined ? points : points.map((p) => ({ ...p, config: { ...p.config, tracking: { ...p.config.tracking, workers: args.threads } } }));
-      fs.mkdirSync(out, { recursive: true });
       if (args.emit === 'slurm') {
+        fs.mkdirSync(out, { recursive: true });
         const f = emitSlurm(spec, points.length, args.config, out);
         process.stdout.write(`wrote ${f.array} (${f.tasks} array tasks), ${f.merge}, ${f.submit}\nsubmit with: bash ${f.submit}\n`);
         setExit(0);
@@ -65,7 +67,8 @@ export function scanCommand(setExit: (code: number) => void): CommandModule<obje
           shard,
           backend: args.backend,
           onPoint: (p, i, n) => {
-            if (args.log !== 'quiet') process.stderr.write(`crsky scan: point ${p.index} (${i + 1}/${n}) ${JSON.stringify(p.params)}\n`);
+            if (args.log === 'json') process.stderr.write(JSON.stringify({ event: 'point', point: p.index, value: i, total: n, params: p.params }) + '\n');
+            else if (args.log !== 'quiet') process.stderr.write(`crsky scan: point ${p.index} (${i + 1}/${n}) ${JSON.stringify(p.params)}\n`);
           },
         });
         if (args.point !== undefined) {

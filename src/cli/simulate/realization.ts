@@ -14,6 +14,7 @@ import type { EndStates, TrackProgress, Tracker } from '../../sim/types.ts';
 import { dipoleFromMap } from '../../analysis/dipole.ts';
 import { backtrackingNoiseLevel } from '../../analysis/ensemble.ts';
 import { anafast } from '../../analysis/harmonics.ts';
+import { removeMultipoles } from '../../analysis/multipoles.ts';
 import {
   diffusionTensor,
   dipoleDensity,
@@ -42,7 +43,7 @@ export interface MapRecord {
   readonly diffusion: { readonly parallelPc: number; readonly perpendicularPc: number } | null;
   /** Eq. 71 noise level with the K that the model used (null when not applicable). */
   readonly noiseEq71: number | null;
-  /** White-noise level of the same particle densities shuffled over the sky (l >= 1 mean). */
+  /** White-noise level (l >= 1 mean) of the particle densities minus the fitted l <= 2 signal, shuffled over the sky. */
   readonly noiseShuffled: number;
   /** Fraction of particles with a finite density (1 except for sphere crossings). */
   readonly validFraction: number;
@@ -89,6 +90,19 @@ function shuffled(values: Float64Array, seed: string): Float64Array {
     a[j] = t;
   }
   return a;
+}
+
+/**
+ * The sky of the same particle densities with the large-scale signal taken out and the rest
+ * shuffled over the particles: white noise with the variance of the small-scale part. The fitted
+ * l <= 2 multipoles of the map (dipole and quadrupole, which dominate the variance) are
+ * subtracted first, each particle by its pixel's fitted value, so they do not pose as noise.
+ */
+function shuffledSky(f: Float64Array, map: Float64Array, perPixel: number, seed: string): Float64Array {
+  const mean = f.reduce((a, v) => (Number.isFinite(v) ? a + v : a), 0) / f.reduce((a, v) => (Number.isFinite(v) ? a + 1 : a), 0);
+  const fitted = removeMultipoles(map, { lmax: 2 }).fitted;
+  const residual = f.map((v, i) => v - mean * (fitted[Math.floor(i / perPixel)] - 1));
+  return relativeIntensity(pixelMeans(shuffled(residual, seed), perPixel));
 }
 
 function whiteLevel(cl: Float64Array): number {
@@ -172,7 +186,7 @@ export async function runRealization(
     const file = mapPath(out, index, spec.label);
     writeIntensityMap(file, plan, index, spec, field.summary, map);
     const cl = anafast(map, { lmax: plan.lmax });
-    const noiseMap = relativeIntensity(pixelMeans(shuffled(f, `${noiseSeed(plan.config.seed, index)}:${m}`), plan.perPixel));
+    const noiseMap = shuffledSky(f, map, plan.perPixel, `${noiseSeed(plan.config.seed, index)}:${m}`);
     let valid = 0;
     for (const v of f) if (Number.isFinite(v)) valid++;
     return {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../../config/schema.ts';
+import { checkFieldInputs } from '../fieldInputs.ts';
 import { createProgress, type LogMode } from '../progress.ts';
 import { openTracker } from '../tracker.ts';
 import { crskyVersion, gitCommit } from '../version.ts';
@@ -96,6 +97,7 @@ function baseManifest(config: Config, planned: number[], shard: Shard | undefine
 export async function simulate(config: Config, baseDir: string, opts: SimulateOptions): Promise<SimulateResult> {
   const wall0 = performance.now();
   const plan = makePlan(config, baseDir);
+  checkFieldInputs(config, baseDir);
   prepareOutDir(opts.out, config, opts.resume);
   removeStaleTempFiles(opts.out);
   const planned = shardRealizations(config.realizations, opts.shard);
@@ -119,7 +121,8 @@ export async function simulate(config: Config, baseDir: string, opts: SimulateOp
     backendUsed = tracker.backend;
     device = tracker.device;
     reason = opened.reason;
-    if (opts.log !== 'quiet') process.stderr.write(`crsky: backend ${tracker.backend} (${tracker.device}): ${reason}\n`);
+    if (opts.log === 'json') process.stderr.write(JSON.stringify({ event: 'backend', backend: tracker.backend, device: tracker.device, reason }) + '\n');
+    else if (opts.log !== 'quiet') process.stderr.write(`crsky: backend ${tracker.backend} (${tracker.device}): ${reason}\n`);
     const particles = plan.directions.length / 3;
     const progress = createProgress({
       mode: opts.log,
