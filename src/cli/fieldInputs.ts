@@ -16,10 +16,23 @@ export function checkFieldInputs(config: Config, baseDir: string): void {
   if (t.modeTableFile !== undefined) {
     // resolved as createField resolves it
     const file = isAbsolute(t.modeTableFile) ? t.modeTableFile : resolve(baseDir, t.modeTableFile);
+    let stats: ReturnType<typeof modeTableStats>;
     try {
-      modeTableStats(loadModeTable(file));
+      stats = modeTableStats(loadModeTable(file));
     } catch (e) {
       throw new ConfigError(`config: field.turbulence.modeTableFile = ${JSON.stringify(t.modeTableFile)}: ${(e as Error).message}`);
+    }
+    // The table is used as is, but r_g, Omega and the default step come from the config's
+    // brmsUG and lMinPc: they must describe the table, or the step could miss its shortest modes.
+    if (Math.abs(stats.brmsUG - t.brmsUG) > 1e-3 * stats.brmsUG) {
+      throw new ConfigError(
+        `config: field.turbulence.brmsUG = ${t.brmsUG}: the mode table ${t.modeTableFile} has B_rms = ${stats.brmsUG.toPrecision(6)} uG (sqrt(Σ|a|²/2)); set brmsUG to that`,
+      );
+    }
+    if (t.spectrum.lMinPc > stats.lMinPc * (1 + 1e-6)) {
+      throw new ConfigError(
+        `config: field.turbulence.spectrum.lMinPc = ${t.spectrum.lMinPc}: the mode table ${t.modeTableFile} has wavelengths down to ${stats.lMinPc.toPrecision(6)} pc; set lMinPc <= that (it sets the default step)`,
+      );
     }
     return;
   }

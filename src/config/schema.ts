@@ -48,7 +48,7 @@ export const AhlersMertschSpectrumSchema = z
   .strict()
   .refine((s) => s.lMaxPc > s.lMinPc, { message: 'lMaxPc must be > lMinPc', path: ['lMaxPc'] });
 
-export const SpectrumSchema = z.union([KolmogorovSpectrumSchema, AhlersMertschSpectrumSchema]);
+export const SpectrumSchema = z.discriminatedUnion('kind', [KolmogorovSpectrumSchema, AhlersMertschSpectrumSchema]);
 export type Spectrum = z.infer<typeof SpectrumSchema>;
 
 export const TurbulenceSchema = z

@@ -74,6 +74,8 @@ function checkWholeFiles(dir: string): string[] {
       expect(bytes.subarray(bytes.length - 8, bytes.length - 4).toString('latin1'), f).toBe('IEND');
     } else if (f.endsWith('.svg')) {
       expect(bytes.toString('utf8').trimEnd().endsWith('</svg>'), f).toBe(true);
+    } else if (f === '.crsky.lock') {
+      // the run-directory lock of a killed process: taken over by the next --resume
     } else {
       throw new Error(`unexpected file ${f} in ${dir}`);
     }
@@ -332,8 +334,46 @@ describe('simulate: resume after SIGKILL', () => {
     expect(records()).toHaveLength(REALIZATIONS);
     // no temp file survives, every file is whole, and the result is that of the uninterrupted run
     expect(checkWholeFiles(dir)).toEqual([]);
+    expect(fs.existsSync(path.join(dir, '.crsky.lock')), 'the finished run released its lock').toBe(false);
     expectSameBytes(base, dir, [...ENSEMBLE_FILES, ...REALIZATION_MAPS]);
     expect(JSON.parse(read(dir, 'manifest.json').toString('utf8')).status).toBe('complete');
+  });
+});
+
+describe('simulate: one writer per run directory', () => {
+  it('a --resume while another process runs the same directory exits 2 and changes nothing', async () => {
+    const dir = out('locked');
+    const first = startCli([...BASE, '--set', 'realizations=40', '--out', dir, '--quiet']);
+    await waitFor(() => fs.existsSync(path.join(dir, 'manifest.json')) || first.child.exitCode !== null, { what: 'manifest.json' });
+    const second = await runCli([...BASE, '--set', 'realizations=40', '--out', dir, '--resume', '--quiet']);
+    first.kill('SIGKILL');
+    await first.done;
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/another crsky process \(pid \d+ on .*\) is writing this run/);
+  });
+});
+
+describe('simulate: mode tables', () => {
+  it('writes each realization\'s plane waves as a mode table, and a run from that table reproduces the realization exactly', async () => {
+    const table = path.join(base, 'fields', 'r00000_modes.csv');
+    expect(fs.readFileSync(table, 'utf8').split('\n')[0]).toBe('kx,ky,kz,ax,ay,az,phase');
+    const again = out('from-table');
+    const r = await runCli([...BASE, '--set', 'realizations=1', '--set', `field.turbulence.modeTableFile=${table}`, '--out', again, '--quiet']);
+    expectOk(r);
+    // Same field, same launch directions: the realization's maps hold the same numbers (the
+    // headers differ only in the field's description).
+    for (const f of ['maps/r00000_t00.fits', 'maps/r00000_t01.fits']) {
+      expect(readHealpixFits(path.join(again, f)).columns[0].data).toEqual(readHealpixFits(path.join(base, f)).columns[0].data);
+    }
+  });
+
+  it('a mode table whose B_rms differs from field.turbulence.brmsUG is refused (exit 2, nothing written)', async () => {
+    const table = path.join(base, 'fields', 'r00000_modes.csv');
+    const dir = out('table-mismatch');
+    const r = await runCli([...BASE, '--brms', '2', '--set', `field.turbulence.modeTableFile=${table}`, '--out', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^crsky: config: field\.turbulence\.brmsUG = 2: the mode table .* has B_rms = 1\.00000 uG/);
+    expect(fs.existsSync(dir)).toBe(false);
   });
 });
 

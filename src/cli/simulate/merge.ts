@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../../io/atomic.ts';
 import { finalizeRun, type MapSummary } from './finalize.ts';
 import { makePlan } from './plan.ts';
 import type { RealizationRecord } from './realization.ts';
-import { finishedRealizations, MANIFEST, prepareOutDir, readJson, recordPath, writeJsonAtomic } from './runDir.ts';
+import { acquireRunLock, fieldPath, finishedRealizations, MANIFEST, prepareOutDir, readJson, recordPath, writeJsonAtomic } from './runDir.ts';
 import type { Manifest } from './run.ts';
 
 export interface MergeResult {
@@ -34,6 +34,15 @@ export function mergeRuns(inputs: readonly string[], out: string): MergeResult {
   });
   const config = manifests[0].config;
   prepareOutDir(out, config, false);
+  const release = acquireRunLock(out);
+  try {
+    return mergeInto(inputs, out, config, manifests);
+  } finally {
+    release();
+  }
+}
+
+function mergeInto(inputs: readonly string[], out: string, config: Manifest['config'], manifests: readonly Manifest[]): MergeResult {
 
   const records = new Map<number, RealizationRecord>();
   inputs.forEach((dir) => {
@@ -41,6 +50,8 @@ export function mergeRuns(inputs: readonly string[], out: string): MergeResult {
       const rec = readJson<RealizationRecord>(recordPath(dir, r));
       if (records.has(r)) continue; // the same realization twice: identical by construction (same seed)
       for (const m of rec.maps) writeFileAtomic(path.join(out, m.file), fs.readFileSync(path.join(dir, m.file)));
+      const modes = fieldPath(dir, r);
+      if (fs.existsSync(modes)) writeFileAtomic(fieldPath(out, r), fs.readFileSync(modes));
       writeJsonAtomic(recordPath(out, r), rec);
       records.set(r, rec);
     }

@@ -9,6 +9,7 @@ import seedrandom from 'seedrandom';
 import { vecToLonLat } from '../../config/frames.ts';
 import { fieldSeed, noiseSeed } from '../../config/seeds.ts';
 import { createField } from '../../turbulence/create.ts';
+import { saveModeTable } from '../../turbulence/modeTable.ts';
 import type { FieldSummary, Vec3 } from '../../turbulence/field.ts';
 import type { EndStates, TrackProgress, Tracker } from '../../sim/types.ts';
 import { dipoleFromMap } from '../../analysis/dipole.ts';
@@ -27,7 +28,7 @@ import {
 } from '../../analysis/liouville.ts';
 import { writeHealpixFits, type ExtraCard } from '../../io/fits.ts';
 import type { MapSpec, RunPlan } from './plan.ts';
-import { mapPath, recordPath, writeJsonAtomic } from './runDir.ts';
+import { fieldPath, mapPath, recordPath, writeJsonAtomic } from './runDir.ts';
 
 export interface MapRecord {
   readonly label: string;
@@ -206,6 +207,10 @@ export async function runRealization(
       validFraction: valid / f.length,
     };
   });
+  if (field.turbulence?.kind === 'modes') {
+    // The realization's exact plane waves, so other codes (or `modeTableFile`) can rerun it.
+    saveModeTable(fieldPath(out, index), field.turbulence.table);
+  }
   const record: RealizationRecord = {
     index,
     fieldSeed: seed,

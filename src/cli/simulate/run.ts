@@ -14,6 +14,7 @@ import { finalizeRun, type MapSummary } from './finalize.ts';
 import { makePlan, type RunPlan } from './plan.ts';
 import { runRealization, type RealizationRecord } from './realization.ts';
 import {
+  acquireRunLock,
   configHash,
   finishedRealizations,
   MANIFEST,
@@ -99,7 +100,16 @@ export async function simulate(config: Config, baseDir: string, opts: SimulateOp
   const plan = makePlan(config, baseDir);
   checkFieldInputs(config, baseDir);
   prepareOutDir(opts.out, config, opts.resume);
-  removeStaleTempFiles(opts.out);
+  const release = acquireRunLock(opts.out);
+  try {
+    removeStaleTempFiles(opts.out);
+    return await runLocked(config, plan, opts, wall0);
+  } finally {
+    release();
+  }
+}
+
+async function runLocked(config: Config, plan: RunPlan, opts: SimulateOptions, wall0: number): Promise<SimulateResult> {
   const planned = shardRealizations(config.realizations, opts.shard);
   const manifestFile = path.join(opts.out, MANIFEST);
   const previous = fs.existsSync(manifestFile) ? readJson<Manifest>(manifestFile) : null;

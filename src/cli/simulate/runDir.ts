@@ -4,12 +4,14 @@
  *   realizations/rNNNNN.json      one record per finished realization (written last: the marker)
  *   maps/rNNNNN_<label>.fits      relative-intensity map per realization and snapshot
  *   maps/mean_<label>.fits        ensemble mean
+ *   fields/rNNNNN_modes.csv       the realization's plane waves (method 'modes')
  *   cl_<label>.csv, cl.csv, dipole.csv, diffusion.csv, plots
  * Every file is written atomically, so a run killed at any moment leaves only whole files, and
  * `--resume` trusts exactly the realizations whose record exists.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../../io/atomic.ts';
 import type { Config } from '../../config/schema.ts';
@@ -18,9 +20,15 @@ import { ConfigError } from '../../config/errors.ts';
 export const MANIFEST = 'manifest.json';
 export const RECORDS_DIR = 'realizations';
 export const MAPS_DIR = 'maps';
+export const FIELDS_DIR = 'fields';
 
 export function recordPath(out: string, index: number): string {
   return path.join(out, RECORDS_DIR, `r${String(index).padStart(5, '0')}.json`);
+}
+
+/** The plane-wave mode table (CSV kx,ky,kz,ax,ay,az,phase) of realization `index`. */
+export function fieldPath(out: string, index: number): string {
+  return path.join(out, FIELDS_DIR, `r${String(index).padStart(5, '0')}_modes.csv`);
 }
 
 export function mapPath(out: string, index: number | 'mean', label: string): string {
@@ -77,6 +85,7 @@ export function prepareOutDir(out: string, config: Config, resume: boolean): voi
   const makeDirs = () => {
     fs.mkdirSync(path.join(out, MAPS_DIR), { recursive: true });
     fs.mkdirSync(path.join(out, RECORDS_DIR), { recursive: true });
+    fs.mkdirSync(path.join(out, FIELDS_DIR), { recursive: true });
   };
   if (resume) {
     if (!fs.existsSync(manifest)) return makeDirs(); // nothing to resume: start fresh
@@ -110,4 +119,46 @@ export function removeStaleTempFiles(out: string): number {
   };
   walk(out);
   return removed;
+}
+
+const LOCK = '.crsky.lock';
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the run directory for this process (a lock file holding pid and host), so two processes
+ * never write, resume or clean the same run at once. A lock left by a dead process on this host
+ * is taken over. Returns the release function.
+ */
+export function acquireRunLock(out: string): () => void {
+  const file = path.join(out, LOCK);
+  const me = `${process.pid} ${os.hostname()}`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, me, { flag: 'wx' });
+      return () => {
+        try {
+          if (fs.readFileSync(file, 'utf8') === me) fs.unlinkSync(file);
+        } catch {
+          // already gone
+        }
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const [pidText, host] = fs.readFileSync(file, 'utf8').split(' ');
+      const pid = Number(pidText);
+      if (host !== os.hostname() || processAlive(pid)) {
+        throw new ConfigError(`--out ${out}: another crsky process (pid ${pid} on ${host}) is writing this run; wait for it, or remove ${file} if it is gone`);
+      }
+      fs.unlinkSync(file); // stale: its process is gone
+    }
+  }
+  throw new ConfigError(`--out ${out}: could not take the lock ${file}`);
 }
