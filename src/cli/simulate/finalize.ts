@@ -47,13 +47,17 @@ function meanErr(xs: readonly number[]): { mean: number; err: number } {
   return { mean, err: Math.sqrt(v / n) };
 }
 
-function title(plan: RunPlan, spec: MapSpec, n: number, what: string): string {
+/** Figure title: what is shown (first, bold line), then the model and the run's parameters. */
+function title(plan: RunPlan, spec: MapSpec, n: number, what: string, processing: readonly string[] = []): string {
   const c = plan.config;
-  const t = spec.omegaT !== null && Number.isFinite(spec.omegaT) ? `Ω·T = ${spec.omegaT.toPrecision(3)} (T = ${spec.timePc.toPrecision(3)} pc)` : `sphere R = ${c.tracking.sphereRadiusPc} pc`;
+  const when =
+    spec.omegaT !== null && Number.isFinite(spec.omegaT)
+      ? `Ω·T = ${spec.omegaT.toPrecision(3)} (T = ${spec.timePc.toPrecision(3)} pc)`
+      : `gradient on a sphere of R = ${c.tracking.sphereRadiusPc} pc`;
   return (
-    `${what}, ${c.liouville.model} model, ${t}\n` +
-    `R = ${c.particles.rigidityPV.toPrecision(3)} PV, B0 = ${c.field.b0UG} uG, B_rms = ${c.field.turbulence.brmsUG} uG, ` +
-    `N_side = ${plan.nside}, ${n} realization${n > 1 ? 's' : ''}, seed ${c.seed}`
+    `${what}${processing.length > 0 ? ` (${processing.join(', ')})` : ''}\n` +
+    `${c.liouville.model} model, ${when}, ${n} realization${n > 1 ? 's' : ''}\n` +
+    `rigidity ${c.particles.rigidityPV.toPrecision(3)} PV, B0 = ${c.field.b0UG} uG, B_rms = ${c.field.turbulence.brmsUG} uG, N_side = ${plan.nside}, seed ${c.seed}`
   );
 }
 
@@ -174,7 +178,7 @@ export function renderPlots(plan: RunPlan, spec: MapSpec, n: number, mean: Float
     ordering: 'RING',
     width: o.width,
     lonCenterDeg: o.lonCenterDeg,
-    title: title(plan, spec, n, `Relative intensity (ensemble mean${steps.length > 0 ? ', ' + steps.join(', ') : ''})`),
+    title: title(plan, spec, n, 'Relative intensity, ensemble mean', steps),
     label: 'I − 1',
     center: 0,
     frameLabel: plan.frame === 'galactic' ? 'galactic (l, b)' : 'equatorial (α, δ)',

@@ -208,6 +208,7 @@ export function summaryText(res: SimulateResult, out: string): string {
         `mean |δ| over realizations ${fmt(s.dipoleAmplitudeMean)} ± ${fmt(s.dipoleAmplitudeErr)}`,
     );
   }
-  lines.push(`outputs in ${out}: manifest.json, maps/, ${last.files.clCsv}, dipole.csv, diffusion.csv, ${last.files.mapPng}, ${last.files.clPng}`);
+  const extra = ['dipole.csv', 'diffusion.csv'].filter((f) => fs.existsSync(path.join(out, f)));
+  lines.push(`outputs in ${out}: manifest.json, maps/, ${last.files.clCsv}, ${[...extra, last.files.mapPng, last.files.clPng].join(', ')}`);
   return lines.join('\n');
 }
