@@ -12,6 +12,7 @@ import { plotCommand } from './commands/plot.ts';
 import { scanCommand } from './commands/scan.ts';
 import { benchCommand } from './commands/bench.ts';
 import { UsageError } from './errors.ts';
+import { DeviceLimitError } from '../sim/types.ts';
 
 
 /** Runs the CLI on `args` (without `node script`) and returns the process exit code. */
@@ -46,7 +47,8 @@ export async function main(args: readonly string[]): Promise<number> {
   try {
     await parser.parseAsync();
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof UsageError) {
+    // Bad input, including a request the device cannot hold (it has to change, not the code).
+    if (e instanceof ConfigError || e instanceof UsageError || e instanceof DeviceLimitError) {
       process.stderr.write(`crsky: ${e.message}\n`);
       return 2;
     }

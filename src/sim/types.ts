@@ -83,3 +83,25 @@ export interface Tracker {
   /** Releases threads and GPU resources; the tracker cannot be used afterwards. */
   dispose(): Promise<void>;
 }
+
+/**
+ * The device cannot hold what a job asks for (a grid over the binding limit, out of GPU memory).
+ * Callers report it as bad input: the request has to change, not the code.
+ */
+export class DeviceLimitError extends Error {
+  override readonly name = 'DeviceLimitError';
+}
+
+/** What a run will ask of a tracker, known from the config before any field is drawn. */
+export interface JobShape {
+  /** Plane-wave modes per realization (0 for none). */
+  readonly modes: number;
+  /** Grid nodes per side (0 for no grid). */
+  readonly gridN: number;
+  readonly particles: number;
+}
+
+export interface Preflight {
+  /** Throws DeviceLimitError if a job of this shape cannot run on this tracker's device. */
+  preflight(shape: JobShape): void;
+}

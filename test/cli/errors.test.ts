@@ -304,3 +304,20 @@ describe('bad input: exit code 2, one clear message, nothing written', () => {
     expect(fs.existsSync(path.join(fx, `out${i}`)), 'the --out directory was created').toBe(false);
   });
 });
+
+describe('a request the GPU cannot hold', () => {
+  // Pins lavapipe's 128 MiB storage bindings (CI's device): a 512³ grid takes 512 MiB per component.
+  it('a grid over the device binding limit exits 2 naming the size and the limit, before anything is written (webgpu)', async () => {
+    const out = path.join(fx, 'biggrid');
+    const [r] = await runCliAll(
+      [['simulate', '--preset', 'quick', '--backend', 'webgpu', '--method', 'grid', '--grid-n', '512', '--set', 'field.turbulence.spectrum.lMinPc=2', '--out', out]],
+      1,
+      { timeoutMs: 60_000 },
+    );
+    expect(r.code, r.stderr).toBe(2);
+    // Dawn itself may print driver warnings ("Warning: ...") on stderr; our message is one line.
+    const ours = r.stderr.trim().split('\n').filter((l) => !l.startsWith('Warning:'));
+    expect(ours).toEqual([expect.stringMatching(/^crsky: webgpu: grid 512³ needs 512\.0 MiB per field component, over this device's maxStorageBufferBindingSize \d+\.\d MiB$/)]);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});

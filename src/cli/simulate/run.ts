@@ -9,6 +9,8 @@ import type { Config } from '../../config/schema.ts';
 import { checkFieldInputs } from '../fieldInputs.ts';
 import { createProgress, type LogMode } from '../progress.ts';
 import { openTracker } from '../tracker.ts';
+import type { CreatedTracker } from '../../sim/backends.ts';
+import type { Preflight, Tracker } from '../../sim/types.ts';
 import { crskyVersion, gitCommit } from '../version.ts';
 import { finalizeRun, type MapSummary } from './finalize.ts';
 import { makePlan, type RunPlan } from './plan.ts';
@@ -99,17 +101,31 @@ export async function simulate(config: Config, baseDir: string, opts: SimulateOp
   const wall0 = performance.now();
   const plan = makePlan(config, baseDir);
   checkFieldInputs(config, baseDir);
-  prepareOutDir(opts.out, config, opts.resume);
-  const release = acquireRunLock(opts.out);
+  // The tracker first: a missing adapter or a request over the device's limits fails before
+  // anything is written.
+  const opened = await openTracker(config.tracking.backend, config.tracking.workers);
   try {
-    removeStaleTempFiles(opts.out);
-    return await runLocked(config, plan, opts, wall0);
+    const t = config.field.turbulence;
+    const hasTurbulence = t.brmsUG > 0;
+    (opened.tracker as Tracker & Partial<Preflight>).preflight?.({
+      modes: hasTurbulence && t.method === 'modes' ? t.modes : 0,
+      gridN: hasTurbulence && t.method === 'grid' && t.modeTableFile === undefined ? t.gridN : 0,
+      particles: plan.directions.length / 3,
+    });
+    prepareOutDir(opts.out, config, opts.resume);
+    const release = acquireRunLock(opts.out);
+    try {
+      removeStaleTempFiles(opts.out);
+      return await runLocked(config, plan, opts, wall0, opened);
+    } finally {
+      release();
+    }
   } finally {
-    release();
+    await opened.tracker.dispose();
   }
 }
 
-async function runLocked(config: Config, plan: RunPlan, opts: SimulateOptions, wall0: number): Promise<SimulateResult> {
+async function runLocked(config: Config, plan: RunPlan, opts: SimulateOptions, wall0: number, opened: CreatedTracker): Promise<SimulateResult> {
   const planned = shardRealizations(config.realizations, opts.shard);
   const manifestFile = path.join(opts.out, MANIFEST);
   const previous = fs.existsSync(manifestFile) ? readJson<Manifest>(manifestFile) : null;
@@ -126,7 +142,6 @@ async function runLocked(config: Config, plan: RunPlan, opts: SimulateOptions, w
   let trackingSeconds = 0;
 
   if (todo.length > 0) {
-    const opened = await openTracker(config.tracking.backend, config.tracking.workers);
     const tracker = opened.tracker;
     backendUsed = tracker.backend;
     device = tracker.device;
@@ -157,7 +172,6 @@ async function runLocked(config: Config, plan: RunPlan, opts: SimulateOptions, w
       }
     } finally {
       progress.stop();
-      await tracker.dispose();
     }
   }
 

@@ -16,7 +16,7 @@
  */
 import { rotationRatePerUGPerPc } from '../../config/units.ts';
 import { MODE_STRIDE, type FieldData, type Vec3 } from '../../turbulence/field.ts';
-import type { EndStates, Snapshot, SphereCrossings, TrackJob, TrackProgress, Tracker } from '../types.ts';
+import { DeviceLimitError, type EndStates, type JobShape, type Preflight, type Snapshot, type SphereCrossings, type TrackJob, type TrackProgress, type Tracker } from '../types.ts';
 import { chooseLattice, latticeToPc, packModes, type Lattice } from './lattice.ts';
 import {
   COUNTERS_BYTES,
@@ -170,7 +170,7 @@ interface Outputs {
   readonly sphere: { positions: Float64Array; directions: Float64Array; timesPc: Float64Array } | null;
 }
 
-export class WebGpuTracker implements Tracker {
+export class WebGpuTracker implements Tracker, Preflight {
   readonly backend = 'webgpu' as const;
   readonly device: string;
   /** The adapter runs on the CPU (lavapipe, SwiftShader). */
@@ -479,6 +479,26 @@ export class WebGpuTracker implements Tracker {
   // ------------------------------------------------------------------------------------------
   // resources
 
+  /** A grid of n³ nodes takes one storage binding per field component. */
+  private checkGrid(n: number): void {
+    const need = n * n * n * 4;
+    if (need > this.limits.maxStorageBufferBindingSize) {
+      throw new DeviceLimitError(
+        `webgpu: grid ${n}³ needs ${mib(need)} per field component, over this device's maxStorageBufferBindingSize ${mib(this.limits.maxStorageBufferBindingSize)}`,
+      );
+    }
+  }
+
+  /** Checks a job's shape against the device limits before anything is drawn or written. */
+  preflight(shape: JobShape): void {
+    if (shape.gridN > 0) this.checkGrid(shape.gridN);
+    if (shape.modes > 0 && this.options.modeTable === 'uniform' && shape.modes * MODE_BYTES > this.limits.maxUniformBufferBindingSize) {
+      throw new DeviceLimitError(
+        `webgpu: ${shape.modes} modes need ${mib(shape.modes * MODE_BYTES)} of uniform buffer; this device allows ${mib(this.limits.maxUniformBufferBindingSize)} (use modeTable 'auto' or 'storage')`,
+      );
+    }
+  }
+
   /** Creates a buffer inside error scopes: out of memory and over-limit become clear Errors. */
   private async createBuffer(what: string, size: number, usage: number, contents?: ArrayBufferView): Promise<GPUBuffer> {
     const device = this.gpu;
@@ -486,7 +506,7 @@ export class WebGpuTracker implements Tracker {
     const binding = usage & GPUBufferUsage.UNIFORM ? limits.maxUniformBufferBindingSize : usage & GPUBufferUsage.STORAGE ? limits.maxStorageBufferBindingSize : Infinity;
     const bytes = Math.max(16, Math.ceil(size / 16) * 16);
     if (bytes > limits.maxBufferSize || bytes > binding) {
-      throw new Error(
+      throw new DeviceLimitError(
         `webgpu: ${what} needs ${mib(bytes)}, over this device's limit ` +
           `(maxBufferSize ${mib(limits.maxBufferSize)}, ${usage & GPUBufferUsage.UNIFORM ? 'maxUniformBufferBindingSize' : 'maxStorageBufferBindingSize'} ${mib(binding)})`,
       );
@@ -503,7 +523,7 @@ export class WebGpuTracker implements Tracker {
     if (oom || invalid) {
       buffer.destroy();
       const kind = oom ? 'out of memory' : 'buffer rejected';
-      throw new Error(`webgpu: ${kind} creating ${what} (${mib(bytes)}; maxBufferSize ${mib(limits.maxBufferSize)}): ${(oom ?? invalid)!.message}`);
+      throw new (oom ? DeviceLimitError : Error)(`webgpu: ${kind} creating ${what} (${mib(bytes)}; maxBufferSize ${mib(limits.maxBufferSize)}): ${(oom ?? invalid)!.message}`);
     }
     return buffer;
   }
@@ -625,7 +645,7 @@ export class WebGpuTracker implements Tracker {
       const fits = count * MODE_BYTES <= this.limits.maxUniformBufferBindingSize;
       const choice = this.options.modeTable;
       if (choice === 'uniform' && !fits) {
-        throw new Error(
+        throw new DeviceLimitError(
           `webgpu: ${count} modes need ${mib(count * MODE_BYTES)} of uniform buffer; this device allows ${mib(this.limits.maxUniformBufferBindingSize)} (use modeTable 'auto' or 'storage')`,
         );
       }
@@ -650,11 +670,7 @@ export class WebGpuTracker implements Tracker {
       constants = { gridBits: bits };
       const nodes = n * n * n;
       const need = nodes * 4;
-      if (need > this.limits.maxStorageBufferBindingSize) {
-        throw new Error(
-          `webgpu: grid ${n}³ needs ${mib(need)} per field component, over this device's maxStorageBufferBindingSize ${mib(this.limits.maxStorageBufferBindingSize)}`,
-        );
-      }
+      this.checkGrid(n);
       if (t.data.length !== 3 * nodes) throw new Error(`webgpu tracker: grid data must hold 3·${n}³ values, got ${t.data.length}`);
       const component = new Float32Array(nodes);
       for (let c = 0; c < 3; c++) {
