@@ -92,6 +92,8 @@ function finalizeMap(plan: RunPlan, spec: MapSpec, m: number, records: readonly 
   const ratio = ratioToDipole(ns.chat, ns.variance);
   // C_l of the mean map: the <f1><f2> (standard-diffusion) part of Eq. 67-68.
   const standard = anafast(mean, { lmax: plan.lmax });
+  const n = recs.length;
+  const standardUnbiased = standard.map((v, i) => (n > 1 ? (n * v - stats.mean[i]) / (n - 1) : NaN));
   const l = Float64Array.from(stats.mean, (_v, i) => i);
   const error = Float64Array.from(ns.variance, Math.sqrt);
   const columns = {
@@ -106,12 +108,17 @@ function finalizeMap(plan: RunPlan, spec: MapSpec, m: number, records: readonly 
     ratio_to_c1: ratio.ratio,
     ratio_err: ratio.sigma,
     cl_mean_map: standard,
+    // Without the 1/R share of the realization scatter that the mean map still carries:
+    // (R·standard − full)/(R − 1); the rest, full − that, is the <δd1 δd2> term of Eq. 68.
+    cl_standard: standardUnbiased,
+    cl_excess: standardUnbiased.map((v, i) => stats.mean[i] - v),
   };
   const comments = [
     `crsky simulate: ${spec.label}, ${records.length} realizations, N_side ${plan.nside}, ${plan.perPixel} particles/pixel`,
     spec.timePc !== null && Number.isFinite(spec.timePc) ? `time_pc=${spec.timePc} omega_t=${spec.omegaT}` : `sphere_pc=${plan.config.tracking.sphereRadiusPc}`,
     'mean/std/stderr: C_l over realizations; noise: white level of shuffled skies; noise_eq71: review Eq. 71',
     'cl_hat = mean - noise, error = sqrt(var); ratio_to_c1 = cl_hat / cl_hat[1]; cl_mean_map: C_l of the ensemble-mean map (<f1><f2>, Eq. 68)',
+    'cl_standard: cl_mean_map without its 1/R bias from the realization scatter (NaN for one realization); cl_excess = mean - cl_standard (relative diffusion, Eq. 68)',
   ];
   const clCsv = path.join(out, `cl_${spec.label}.csv`);
   writeCsv(clCsv, columns, comments);
