@@ -550,6 +550,19 @@ export interface QueryDiscOptions extends OrderOptions {
   inclusive?: boolean;
 }
 
+/** Tests every pixel of a ring and reports the runs of pixels inside, for discs that may hold most of it. */
+function emitRunsOfWholeRing(n: number, first: number, inside: (j: number) => boolean, cb: (start: number, length: number) => void): void {
+  let runStart = -1;
+  for (let j = 0; j <= n; j++) {
+    const ok = j < n && inside(j);
+    if (ok && runStart < 0) runStart = j;
+    if (!ok && runStart >= 0) {
+      cb(first + runStart, j - runStart);
+      runStart = -1;
+    }
+  }
+}
+
 /**
  * Walk the RING pixels whose centre n satisfies n·v ≥ cosR, ring by ring: cb(firstPixel, count)
  * for each contiguous run in RING order. v must be a unit vector, r the angular radius.
@@ -593,15 +606,7 @@ function forEachDiscRun(
     if (cosDphi > 1 + 1e-9) continue; // no centre of this ring can be inside
     if (cosDphi < -1 + 1e-9 || denom === 0) {
       // the disc may contain (almost) the whole ring: test every pixel, emit runs
-      let runStart = -1;
-      for (let j = 0; j <= n; j++) {
-        const ok = j < n && inside(j);
-        if (ok && runStart < 0) runStart = j;
-        if (!ok && runStart >= 0) {
-          cb(first + runStart, j - runStart);
-          runStart = -1;
-        }
-      }
+      emitRunsOfWholeRing(n, first, inside, cb);
       continue;
     }
     const half = Math.acos(Math.min(1, cosDphi));
@@ -609,15 +614,7 @@ function forEachDiscRun(
     let jLo = Math.ceil((phiC - half - phi0) / dphi) - 1;
     let jHi = Math.floor((phiC + half - phi0) / dphi) + 1;
     if (jHi - jLo + 1 >= n) {
-      let runStart = -1;
-      for (let j = 0; j <= n; j++) {
-        const ok = j < n && inside(j);
-        if (ok && runStart < 0) runStart = j;
-        if (!ok && runStart >= 0) {
-          cb(first + runStart, j - runStart);
-          runStart = -1;
-        }
-      }
+      emitRunsOfWholeRing(n, first, inside, cb);
       continue;
     }
     while (jLo <= jHi && !inside(jLo)) jLo++;

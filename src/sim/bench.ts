@@ -8,6 +8,8 @@
  * to float64) after a warm-up that compiled the kernel and learned the rate; it is repeated and
  * the best and the spread are kept, since other work on a shared machine only ever slows a run.
  */
+import { spiralDirections } from './launch.ts';
+import { toSharedMemory } from './cpu/tracker.ts';
 import os from 'node:os';
 import { FieldSchema } from '../config/schema.ts';
 import { rigidityForGyroradiusPV } from '../config/units.ts';
@@ -79,31 +81,14 @@ export function benchField(w: BenchWorkload): FieldData {
       : { brmsUG: 1, method: 'grid', gridN: w.gridN, spectrum: { kind: 'kolmogorov', lMinPc: 1, lMaxPc: 100 } };
   const field = createField(FieldSchema.parse({ b0UG: 1, b0Direction: [0, 0, 1], turbulence }), 'crsky-bench');
   const t = field.turbulence;
-  if (t?.kind === 'modes') return { ...field, turbulence: { kind: 'modes', table: inSharedMemory(t.table) } };
-  if (t?.kind === 'grid') return { ...field, turbulence: { ...t, data: inSharedMemory(t.data) } };
+  if (t?.kind === 'modes') return { ...field, turbulence: { kind: 'modes', table: toSharedMemory(t.table) } };
+  if (t?.kind === 'grid') return { ...field, turbulence: { ...t, data: toSharedMemory(t.data) } };
   return field;
 }
 
-function inSharedMemory<T extends Float64Array | Float32Array>(a: T): T {
-  const Ctor = a.constructor as { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
-  const s = new Ctor(new SharedArrayBuffer(a.length * Ctor.BYTES_PER_ELEMENT));
-  s.set(a);
-  return s;
-}
 
 /** Isotropic launch directions on a golden-angle spiral (deterministic). */
-export function benchDirections(n: number): Float64Array {
-  const d = new Float64Array(3 * n);
-  for (let i = 0; i < n; i++) {
-    const z = -1 + (2 * (i + 0.5)) / n;
-    const phi = i * 2.399963229728653;
-    const s = Math.sqrt(1 - z * z);
-    d[3 * i] = s * Math.cos(phi);
-    d[3 * i + 1] = s * Math.sin(phi);
-    d[3 * i + 2] = z;
-  }
-  return d;
-}
+export const benchDirections = spiralDirections;
 
 /** The job of a workload for `steps` steps: r_g = 0.1 L_c in B0, h = r_g / 20, back-tracked protons. */
 export function benchJob(field: FieldData, particles: number, steps: number): TrackJob {

@@ -27,3 +27,21 @@ export function logSpacedTimes(tMin: number, tMax: number, n: number): number[] 
   if (n === 1) return [tMax];
   return Array.from({ length: n }, (_, i) => tMin * Math.pow(tMax / tMin, i / (n - 1)));
 }
+
+/**
+ * n unit vectors on a golden-angle spiral: deterministic, well spread over the sphere, no
+ * random numbers (benchmarks, validation runs, tests).
+ */
+export function spiralDirections(n: number): Float64Array {
+  const golden = Math.PI * (3 - Math.sqrt(5));
+  const d = new Float64Array(3 * n);
+  for (let i = 0; i < n; i++) {
+    const z = -1 + (2 * (i + 0.5)) / n;
+    const phi = i * golden;
+    const s = Math.sqrt(1 - z * z);
+    d[3 * i] = s * Math.cos(phi);
+    d[3 * i + 1] = s * Math.sin(phi);
+    d[3 * i + 2] = z;
+  }
+  return d;
+}

@@ -39,19 +39,7 @@ export function useWebGpuTracker(options: WebGpuTrackerOptions = {}): () => WebG
   };
 }
 
-/** n unit vectors on a golden-angle spiral: deterministic and well spread over the sphere. */
-export function spiralDirections(n: number): Float64Array {
-  const d = new Float64Array(3 * n);
-  for (let i = 0; i < n; i++) {
-    const z = -1 + (2 * (i + 0.5)) / n;
-    const phi = i * 2.399963229728653;
-    const s = Math.sqrt(1 - z * z);
-    d[3 * i] = s * Math.cos(phi);
-    d[3 * i + 1] = s * Math.sin(phi);
-    d[3 * i + 2] = z;
-  }
-  return d;
-}
+export { spiralDirections } from '../../src/sim/launch.ts';
 
 /** Largest |a_i - b_i| over 3-vectors: max over particles of the Euclidean distance. */
 export function maxDistance(a: Float64Array, b: Float64Array): number {

@@ -3,6 +3,7 @@ import { gyroradiusPc } from '../../config/units.ts';
 import { randomModeField, uniformField } from '../../../test/helpers/fields.ts';
 import type { TrackJob } from '../types.ts';
 import { CpuTracker } from './tracker.ts';
+import { spiralDirections } from '../launch.ts';
 
 const tracker = new CpuTracker({ threads: 0 });
 
@@ -11,16 +12,6 @@ const field = randomModeField([0, 0, 1], 64, 1, (2 * Math.PI) / 100, (2 * Math.P
 const rigidityPV = 2; // r_g ≈ 1.5 pc in |B| ≈ 1.4 uG
 const h = gyroradiusPc(rigidityPV, Math.SQRT2) / 20;
 
-function isotropicDirections(n: number): Float64Array {
-  const d = new Float64Array(3 * n);
-  for (let i = 0; i < n; i++) {
-    const z = -1 + (2 * (i + 0.5)) / n;
-    const phi = i * 2.399963229728653; // golden-angle spiral: deterministic, well spread
-    const s = Math.sqrt(1 - z * z);
-    d.set([s * Math.cos(phi), s * Math.sin(phi), z], 3 * i);
-  }
-  return d;
-}
 
 describe('cpu tracker conservation and exact solutions', () => {
   it('|u| = 1 to 1e-12 after 1e6 steps in turbulence', async () => {
@@ -42,7 +33,7 @@ describe('cpu tracker conservation and exact solutions', () => {
     const nSteps = 1000;
     const T = nSteps * h;
     const start: [number, number, number] = [3, -2, 5];
-    const dirs = isotropicDirections(8);
+    const dirs = spiralDirections(8);
     const fwd = await tracker.track({ field, rigidityPV, chargeSign: -1, origin: start, directions: dirs, stepPc: h, stop: { timesPc: [T] } });
     const end = fwd.snapshots[0];
     for (let i = 0; i < 8; i++) {
@@ -60,7 +51,7 @@ describe('cpu tracker conservation and exact solutions', () => {
   });
 
   it('B = 0 gives straight lines: x(T) = x0 + T u0 to 1e-12 relative', async () => {
-    const dirs = isotropicDirections(20);
+    const dirs = spiralDirections(20);
     const es = await tracker.track({
       field: uniformField([0, 0, 0]), rigidityPV: 1, chargeSign: -1, origin: [1, 2, 3],
       directions: dirs, stepPc: 0.37, stop: { timesPc: [10, 123.456] },
@@ -79,7 +70,7 @@ describe('cpu tracker conservation and exact solutions', () => {
   it('sphere crossing points lie on the sphere (1e-12 relative) and before the first step beyond it', async () => {
     const R = 25;
     const origin: [number, number, number] = [10, -4, 2];
-    const dirs = isotropicDirections(64);
+    const dirs = spiralDirections(64);
     const job: TrackJob = {
       field, rigidityPV, chargeSign: -1, origin, directions: dirs, stepPc: h,
       stop: { timesPc: [], sphereRadiusPc: R, maxTimePc: 1e5 },
@@ -99,7 +90,7 @@ describe('cpu tracker conservation and exact solutions', () => {
   });
 
   it('with B = 0 the crossing is the launch direction times R', async () => {
-    const dirs = isotropicDirections(10);
+    const dirs = spiralDirections(10);
     const es = await tracker.track({
       field: uniformField([0, 0, 0]), rigidityPV: 1, chargeSign: 1, origin: [0, 0, 0],
       directions: dirs, stepPc: 0.3, stop: { timesPc: [], sphereRadiusPc: 7, maxTimePc: 100 },

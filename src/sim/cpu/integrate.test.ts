@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gyroradiusPc } from '../../config/units.ts';
 import { uniformField } from '../../../test/helpers/fields.ts';
 import { CpuTracker } from './tracker.ts';
+import { spiralDirections } from '../launch.ts';
 
 describe('cpu tracker, uniform field', () => {
   it('gyration radius equals r_g to 1e-9 and the phase lags by the Boris theory after 1000 turns (h = r_g/100)', async () => {
@@ -34,13 +35,7 @@ describe('cpu tracker, uniform field', () => {
   });
 
   it('worker threads give bitwise the same end states as the calling thread', async () => {
-    const dirs = new Float64Array(3 * 50);
-    for (let i = 0; i < 50; i++) {
-      const z = -1 + (2 * (i + 0.5)) / 50;
-      const phi = i * 2.399963;
-      const s = Math.sqrt(1 - z * z);
-      dirs.set([s * Math.cos(phi), s * Math.sin(phi), z], 3 * i);
-    }
+    const dirs = spiralDirections(50);
     const job = {
       field: uniformField([0.3, -0.2, 1]),
       rigidityPV: 0.5,

@@ -72,6 +72,33 @@ export function sphereEntryDistance(px: number, py: number, pz: number, dx: numb
 }
 
 /**
+ * Writes particle p's first crossing of the sphere: the segment from (px, py, pz) (relative to
+ * the observer, inside) along unit (dx, dy, dz) that starts at path length t0 meets the sphere.
+ */
+function recordCrossing(
+  out: IntegrationOutput,
+  p: number,
+  px: number,
+  py: number,
+  pz: number,
+  dx: number,
+  dy: number,
+  dz: number,
+  radius: number,
+  t0: number,
+  origin: Vec3,
+): void {
+  const a = sphereEntryDistance(px, py, pz, dx, dy, dz, radius);
+  out.spherePositions![3 * p] = px + a * dx + origin[0];
+  out.spherePositions![3 * p + 1] = py + a * dy + origin[1];
+  out.spherePositions![3 * p + 2] = pz + a * dz + origin[2];
+  out.sphereDirections![3 * p] = dx;
+  out.sphereDirections![3 * p + 1] = dy;
+  out.sphereDirections![3 * p + 2] = dz;
+  out.sphereTimes![p] = t0 + a;
+}
+
+/**
  * Integrates particles `first .. first+count-1` of `directions` (3 per particle) and writes
  * their end states into `out` at indices 0..count-1. Returns the number of steps taken.
  * `onParticle` is called after each particle (for progress).
@@ -148,28 +175,12 @@ export function integrateRange(
       steps++;
 
       if (!crossed) {
-        let hit = -1;
+        // The step's path is two segments: x → x_half along u, then x_half → x_new along u_new.
         if (xm * xm + ym * ym + zm * zm >= r2) {
-          const a = sphereEntryDistance(x, y, z, ux, uy, uz, radius!);
-          out.spherePositions![3 * p] = x + a * ux + ox;
-          out.spherePositions![3 * p + 1] = y + a * uy + oy;
-          out.spherePositions![3 * p + 2] = z + a * uz + oz;
-          out.sphereDirections![3 * p] = ux;
-          out.sphereDirections![3 * p + 1] = uy;
-          out.sphereDirections![3 * p + 2] = uz;
-          hit = t + a;
+          recordCrossing(out, p, x, y, z, ux, uy, uz, radius!, t, params.origin);
+          crossed = true;
         } else if (xn * xn + yn * yn + zn * zn >= r2) {
-          const a = sphereEntryDistance(xm, ym, zm, vx, vy, vz, radius!);
-          out.spherePositions![3 * p] = xm + a * vx + ox;
-          out.spherePositions![3 * p + 1] = ym + a * vy + oy;
-          out.spherePositions![3 * p + 2] = zm + a * vz + oz;
-          out.sphereDirections![3 * p] = vx;
-          out.sphereDirections![3 * p + 1] = vy;
-          out.sphereDirections![3 * p + 2] = vz;
-          hit = t + half + a;
-        }
-        if (hit >= 0) {
-          out.sphereTimes![p] = hit;
+          recordCrossing(out, p, xm, ym, zm, vx, vy, vz, radius!, t + half, params.origin);
           crossed = true;
         }
       }

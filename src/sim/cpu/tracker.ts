@@ -15,7 +15,7 @@ export interface CpuTrackerOptions {
 }
 
 /** Copies a typed array into shared memory so every worker reads the same bytes, uncopied. */
-function shared<T extends Float64Array | Float32Array>(a: T): T {
+export function toSharedMemory<T extends Float64Array | Float32Array>(a: T): T {
   if (a.buffer instanceof SharedArrayBuffer) return a;
   const Ctor = a.constructor as { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
   const s = new Ctor(new SharedArrayBuffer(a.length * Ctor.BYTES_PER_ELEMENT));
@@ -34,7 +34,7 @@ function sharedField(field: FieldData): FieldData {
   if (t === null) return field;
   let s = sharedTurbulence.get(t);
   if (s === undefined) {
-    s = t.kind === 'modes' ? { kind: 'modes', table: shared(t.table) } : { ...t, data: shared(t.data) };
+    s = t.kind === 'modes' ? { kind: 'modes', table: toSharedMemory(t.table) } : { ...t, data: toSharedMemory(t.data) };
     sharedTurbulence.set(t, s);
   }
   return { b0: field.b0, turbulence: s, summary: field.summary };
@@ -111,7 +111,7 @@ export class CpuTracker implements Tracker {
   ): Promise<number> {
     this.startWorkers();
     const sharedParams: IntegrationParams = { ...params, field: sharedField(params.field) };
-    const sharedDirections = shared(directions);
+    const sharedDirections = toSharedMemory(directions);
     // Several slices per worker balance particles that stop early (sphere crossings).
     const sliceSize = Math.max(1, Math.min(4096, Math.ceil(count / (this.threads * 16))));
     const slices: { first: number; count: number }[] = [];
