@@ -11,6 +11,7 @@ import { analyzeCommand } from './commands/analyze.ts';
 import { plotCommand } from './commands/plot.ts';
 import { scanCommand } from './commands/scan.ts';
 import { benchCommand } from './commands/bench.ts';
+import { configCommand } from './commands/config.ts';
 import { UsageError } from './errors.ts';
 import { DeviceLimitError } from '../sim/types.ts';
 
@@ -31,7 +32,8 @@ export async function main(args: readonly string[]): Promise<number> {
     .command(analyzeCommand(setExit))
     .command(plotCommand(setExit))
     .command(benchCommand(setExit))
-    .demandCommand(1, 'Name a command: simulate, scan, diffusion, merge, analyze, plot, bench.')
+    .command(configCommand(setExit))
+    .demandCommand(1, 'Name a command: simulate, scan, diffusion, merge, analyze, plot, bench, config.')
     .strict()
     .recommendCommands()
     .help()

@@ -84,7 +84,7 @@ export type Turbulence = z.infer<typeof TurbulenceSchema>;
 export const FieldSchema = z
   .object({
     b0UG: nonNegative().default(0).describe('regular field magnitude, uG, >= 0'),
-    b0Direction: DirectionSchema.default([0, 0, 1]).describe('regular field direction'),
+    b0Direction: DirectionSchema.default([0, 0, 1]).describe('regular field direction: [x, y, z] (equatorial axes) or {frame, lonDeg, latDeg}'),
     turbulence: TurbulenceSchema.default(TurbulenceSchema.parse({})),
   })
   .strict();
@@ -133,7 +133,7 @@ export const TrackingSchema = z
 
 export const GradientSchema = z
   .object({
-    direction: DirectionSchema.default({ frame: 'equatorial', lonDeg: 0, latDeg: 0 }),
+    direction: DirectionSchema.default({ frame: 'equatorial', lonDeg: 0, latDeg: 0 }).describe('direction of grad phi, up the gradient (towards the sources): [x, y, z] or {frame, lonDeg, latDeg}'),
     magnitudePerPc: nonNegative().default(1e-3).describe('|grad phi| / phi, pc^-1, >= 0'),
   })
   .strict();
@@ -154,7 +154,8 @@ export const LiouvilleSchema = z
           .strict()
           .describe('K = K_par b b + K_perp (1 - b b) with b along B0, pc (units of c·pc)'),
       ])
-      .default('measured'),
+      .default('measured')
+      .describe('K of the Fick term: "measured" (running diffusion tensor of the same run at T), "none", or {parallelPc, perpendicularPc} along/across B0, pc'),
     dipole: DirectionSchema.optional().describe('homogeneous-dipole model: direction of delta'),
     dipoleAmplitude: nonNegative().default(1e-3).describe('homogeneous-dipole model: |delta|, >= 0'),
   })
