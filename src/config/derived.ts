@@ -19,8 +19,8 @@ export function rmsFieldUG(cfg: Config): number {
 /** Gyroradius in the reference field, pc (Omega = 1 / this). */
 export function referenceGyroradiusPc(cfg: Config): number {
   const b = referenceFieldUG(cfg);
-  if (!(b > 0)) throw new ConfigError('config: field.b0UG = 0 and field.turbulence.brmsUG = 0: the gyroradius is undefined; one of them must be > 0');
-  return gyroradiusPc(cfg.particles.rigidityPV, b);
+  // B = 0 everywhere (straight lines, e.g. the sign test of the Liouville models): r_g = ∞.
+  return b > 0 ? gyroradiusPc(cfg.particles.rigidityPV, b) : Infinity;
 }
 
 /** Smallest turbulent wavelength, pc (Infinity without turbulence). */
@@ -38,15 +38,22 @@ export function stepPc(cfg: Config): number {
   const rg = b > 0 ? gyroradiusPc(cfg.particles.rigidityPV, b) : Infinity;
   const step = Math.min(rg / 20, smallestScalePc(cfg) / 4);
   if (!Number.isFinite(step)) {
-    // B = 0 everywhere: a run also needs r_g (referenceGyroradiusPc), so name the field, not the step
-    throw new ConfigError('config: field.b0UG = 0 and field.turbulence.brmsUG = 0: no field to derive a step or r_g from; one of them must be > 0');
+    throw new ConfigError(
+      'config: tracking.stepPc = (missing): with field.b0UG = 0 and field.turbulence.brmsUG = 0 there is no r_g or lMin to derive a step from; give one in pc (> 0)',
+    );
   }
   return step;
 }
 
 /** All snapshot times in pc, ascending and de-duplicated: timesPc plus timesOmega / Omega. */
 export function snapshotTimesPc(cfg: Config): number[] {
-  const fromOmega = cfg.tracking.timesOmega.length > 0 ? cfg.tracking.timesOmega.map((w) => w * referenceGyroradiusPc(cfg)) : [];
+  const rg = referenceGyroradiusPc(cfg);
+  if (cfg.tracking.timesOmega.length > 0 && !Number.isFinite(rg)) {
+    throw new ConfigError(
+      `config: tracking.timesOmega = ${JSON.stringify(cfg.tracking.timesOmega)}: with field.b0UG = 0 and field.turbulence.brmsUG = 0 there is no Omega; give tracking.timesPc instead`,
+    );
+  }
+  const fromOmega = cfg.tracking.timesOmega.map((w) => w * rg);
   const all = [...cfg.tracking.timesPc, ...fromOmega].sort((a, b) => a - b);
   return all.filter((t, i) => i === 0 || t > all[i - 1]);
 }

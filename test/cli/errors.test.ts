@@ -81,9 +81,14 @@ const CASES: readonly Case[] = [
     stderr: 'crsky: config: field.b0UG = "NaN": must be a number (regular field magnitude, uG, >= 0)',
   },
   {
-    name: 'no field at all (B0 = B_rms = 0): the gyroradius is undefined',
+    name: 'no field at all (B0 = B_rms = 0) and times in units of 1/Omega: there is no Omega',
+    args: (o) => [...SIM(o), '--b0', '0', '--brms', '0', '--step', '1'],
+    stderr: /^crsky: config: tracking\.timesOmega = \[10,50\]: with field\.b0UG = 0 and field\.turbulence\.brmsUG = 0 there is no Omega; give tracking\.timesPc instead$/,
+  },
+  {
+    name: 'no field at all (B0 = B_rms = 0) and no step: nothing to derive it from',
     args: (o) => [...SIM(o), '--b0', '0', '--brms', '0'],
-    stderr: /^crsky: config: field\.b0UG = 0 and field\.turbulence\.brmsUG = 0: .*; one of them must be > 0$/,
+    stderr: /^crsky: config: tracking\.stepPc = \(missing\): with field\.b0UG = 0 and field\.turbulence\.brmsUG = 0 there is no r_g or lMin to derive a step from; give one in pc \(> 0\)$/,
   },
   {
     name: 'a turbulence grid too coarse for the spectrum',

@@ -50,10 +50,11 @@ function meanErr(xs: readonly number[]): { mean: number; err: number } {
 /** Figure title: what is shown (first, bold line), then the model and the run's parameters. */
 function title(plan: RunPlan, spec: MapSpec, n: number, what: string, processing: readonly string[] = []): string {
   const c = plan.config;
-  const when =
-    spec.omegaT !== null && Number.isFinite(spec.omegaT)
+  const when = !Number.isFinite(spec.timePc)
+    ? `gradient on a sphere of R = ${c.tracking.sphereRadiusPc} pc`
+    : Number.isFinite(spec.omegaT)
       ? `Ω·T = ${spec.omegaT.toPrecision(3)} (T = ${spec.timePc.toPrecision(3)} pc)`
-      : `gradient on a sphere of R = ${c.tracking.sphereRadiusPc} pc`;
+      : `T = ${spec.timePc.toPrecision(3)} pc`;
   return (
     `${what}${processing.length > 0 ? ` (${processing.join(', ')})` : ''}\n` +
     `${c.liouville.model} model, ${when}, ${n} realization${n > 1 ? 's' : ''}\n` +

@@ -78,7 +78,7 @@ export function makePlan(config: Config, baseDir: string): RunPlan {
   const maps: MapSpec[] =
     config.liouville.model === 'sphere'
       ? [{ label: 'sphere', snapshot: -1, timePc: NaN, omegaT: NaN }]
-      : times.map((t, k) => ({ label: `t${String(k).padStart(2, '0')}`, snapshot: k, timePc: t, omegaT: t / rg }));
+      : times.map((t, k) => ({ label: `t${String(k).padStart(2, '0')}`, snapshot: k, timePc: t, omegaT: Number.isFinite(rg) ? t / rg : NaN }));
   const b0 = config.field.b0UG > 0 ? directionToUnitVector(config.field.b0Direction) : null;
   const lv = config.liouville;
   return {

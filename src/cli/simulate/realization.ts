@@ -134,7 +134,7 @@ function fitsCards(plan: RunPlan, index: number, spec: MapSpec, field: FieldSumm
   if (index >= 0) cards.push({ key: 'FIELD', value: field.description });
   if (Number.isFinite(spec.timePc)) {
     cards.push({ key: 'TIME_PC', value: spec.timePc, comment: 'back-tracking time c*T [pc]' });
-    cards.push({ key: 'OMEGA_T', value: spec.omegaT, comment: 'Omega*T' });
+    if (Number.isFinite(spec.omegaT)) cards.push({ key: 'OMEGA_T', value: spec.omegaT, comment: 'Omega*T' });
   } else if (c.tracking.sphereRadiusPc !== undefined) {
     cards.push({ key: 'SPHR_PC', value: c.tracking.sphereRadiusPc, comment: 'gradient sphere radius [pc]' });
   }

@@ -214,12 +214,13 @@ export function summaryText(res: SimulateResult, out: string): string {
       (res.trackingSeconds > 0 ? `${fmt(res.particleSteps)} particle-steps in ${res.trackingSeconds.toFixed(1)} s = ${fmt(res.particleSteps / res.trackingSeconds)} particle-steps/s` : 'no tracking in this call'),
   ];
   for (const s of res.summaries) {
-    const when = s.omegaT !== null ? `Omega*T = ${s.omegaT.toPrecision(4)} (T = ${s.timePc!.toPrecision(4)} pc)` : 'sphere';
+    const when =
+      s.timePc === null ? 'sphere' : s.omegaT !== null ? `Omega*T = ${s.omegaT.toPrecision(4)} (T = ${s.timePc.toPrecision(4)} pc)` : `T = ${s.timePc.toPrecision(4)} pc (B = 0)`;
     const d = s.meanDipole;
     lines.push(
       `[${s.label}] ${when}: C_1..C_5 = ${s.clMean.slice(1, 6).map(fmt).join(' ')}; noise N = ${fmt(s.noise)}`,
       `[${s.label}] dipole of the mean map: ${fmt(d.amplitude)} towards (lon, lat) = (${d.lonDeg.toFixed(1)}°, ${d.latDeg.toFixed(1)}°); ` +
-        `mean |δ| over realizations ${fmt(s.dipoleAmplitudeMean)} ± ${fmt(s.dipoleAmplitudeErr)}`,
+        (s.realizations > 1 ? `mean |δ| over realizations ${fmt(s.dipoleAmplitudeMean)} ± ${fmt(s.dipoleAmplitudeErr)}` : `|δ| ${fmt(s.dipoleAmplitudeMean)}`),
     );
   }
   const extra = ['dipole.csv', 'diffusion.csv'].filter((f) => fs.existsSync(path.join(out, f)));
