@@ -1,23 +1,34 @@
 /**
  * The associated-Legendre part of the spherical-harmonic transforms, for a block of rings at a
- * time (internal to harmonics.ts).
+ * time (internal to harmonics.ts). The inner loops run as WebAssembly SIMD (harmonicsWasm.ts);
+ * the bookkeeping around them (starting values, underflow, skipping) stays here.
  *
  * Y_lm(θ, φ) = λ_lm(cos θ) e^{imφ}, orthonormal, with the Condon–Shortley phase:
  *   λ_00 = 1/sqrt(4π),  λ_mm = −sqrt((2m+1)/(2m)) · sin θ · λ_{m−1,m−1},
  *   λ_lm = A_lm · z · λ_{l−1,m} − C_lm · λ_{l−2,m}   (l > m, z = cos θ),
- *   A_lm = sqrt((4l²−1)/(l²−m²)),  C_lm = A_lm · sqrt(((l−1)²−m²)/(4(l−1)²−1)).
+ *   A_lm = sqrt((4l²−1)/(l²−m²)),  C_lm = A_lm · sqrt(((l−1)²−m²)/(4(l−1)²−1)) = A_lm / A_{l−1,m}.
  * The upward recursion in l is stable for the normalized functions.
  *
- * Underflow: sin^m θ is 1e-1900 on the first ring of N_side 256 at m = 767. λ_mm is carried as
- * mantissa · 2^(300·scale); the l-recursion runs in that scaled form until |λ| is back above
- * 2^−300 (≈ 5e-91) of its true value, and only from there on contributes. Terms below 2^−300 are
- * dropped, which cannot show at double precision next to the O(1) terms. Nothing overflows:
- * |λ_lm| ≤ sqrt((2l+1)/(4π)).
+ * Rescaled recursion (one multiplication fewer per step): with λ_lm = μ_lm · p_lm, where
+ * μ_mm = μ_{m+1,m} = 1 and μ_lm = C_lm · μ_{l−2,m},
+ *   p_lm = α_lm · z · p_{l−1,m} − p_{l−2,m},   α_lm = A_lm · μ_{l−1,m} / μ_lm.
+ * μ stays within [~1/sqrt(m), 1] (C_lm < 1), so nothing over- or underflows that did not before;
+ * the rounding of μ_lm enters as a relative error of ~1e-16 in the coefficient of each step, as
+ * the rounding of C_lm did, and does not accumulate otherwise. The sums over rings are taken for
+ * p and multiplied by μ_lm once per (l, m) (analysis), or the a_lm are multiplied by μ_lm once per
+ * (l, m) before the sums (synthesis).
  *
- * Loop order: m outer, then groups of four rings, l innermost with the four recursions
- * interleaved (independent chains keep the floating-point units busy; a_lm is read or updated
- * once per (l, m) for the four rings). The four run together from the latest of their starting
- * l on; rings that start earlier are first brought there one at a time, rings with nothing
+ * Underflow: sin^m θ is 1e-1900 on the first ring of N_side 256 at m = 767. p_mm = λ_mm is
+ * carried as mantissa · 2^(300·scale); the l-recursion runs in that scaled form until |p| is back
+ * above 2^−300 (≈ 5e-91) of its true value, and only from there on contributes. Terms below
+ * 2^−300 are dropped, which cannot show at double precision next to the O(1) terms. Nothing
+ * overflows: |λ_lm| ≤ sqrt((2l+1)/(4π)).
+ *
+ * Loop order: m outer, then groups of GROUP = 8 rings, l innermost with the eight recursions as
+ * four two-lane SIMD vectors (independent chains keep the floating-point units busy; a_lm, α and
+ * the per-l sums are read once per (l, m) for the eight rings). A group runs together from the
+ * latest of its rings' starting l on; rings that start earlier are first brought there one at a
+ * time (here in JavaScript: only happens next to the poles at high m), rings with nothing
  * significant at this m ride along as zeros.
  *
  * Skipping: a ring is retired for all larger m once m is past its turning point
@@ -27,7 +38,13 @@
  * with their even and odd parts: for analysis P_E = F_N + F_S and P_O = F_N − F_S (since
  * λ_lm(−z) = (−1)^(l+m) λ_lm(z)), for synthesis the sums E = Σ_{l+m even} a_lm λ_lm and
  * O = Σ_{l+m odd} a_lm λ_lm, from which F_N = E + O and F_S = E − O.
+ *
+ * Memory: the WebAssembly instance holds α and μ for every (l, m) and one alm array (each
+ * (lmax+1)(lmax+2)/2 numbers, complex for the alm: 32 bytes per coefficient in all, 150 MB at
+ * lmax 3071) and the ring spectra of one block. It is shared by all transforms (one at a time:
+ * everything here is synchronous) and laid out again when lmax or the block size changes.
  */
+import { assemble, F64, Fn, I32, Op, V128 } from './harmonicsWasm.ts';
 
 /** Beyond the turning point m > (lmax+1)·sin θ, λ_lm falls with m and peaks at l = lmax; once
  *  |λ_{lmax−1,m}| and |λ_{lmax,m}| are below this, the ring's larger m are skipped. */
@@ -36,380 +53,802 @@ const FBIG = 2 ** 300;
 const INV_FBIG = 2 ** -300;
 const INV_SQRT_4PI = 1 / Math.sqrt(4 * Math.PI);
 
-export interface LegendreTables {
-  lmax: number;
-  /** Index of (l, m) in healpy's alm order is mOff[m] + l. */
-  mOff: Int32Array;
-  a: Float64Array;
-  c: Float64Array;
-  fmm: Float64Array;
+/** Two-lane vectors per ring group, rings per group. */
+const NV = 4;
+export const GROUP = 2 * NV;
+
+// ---------------------------------------------------------------------------------------------
+// WebAssembly kernels
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Emit the shared opening of a group: lS = LS[g]; skip the group if lS > lmax; load z, p_lS (u)
+ * and p_{lS−1} (v) of the 2·NV rings. Returns the locals.
+ */
+interface GroupLocals {
+  z: number[];
+  u: number[];
+  v: number[];
+  al: number;
+  lS: number;
+  oa: number;
+  ob: number;
+  rec: number;
+  pa: number;
+  end: number;
+  n: number;
 }
 
-const tableCache = new Map<number, LegendreTables>();
+/** Parameters shared by both kernels (i32, in this order). */
+const KP = {
+  alpha: 0, // byte address of α_{0,m} (α_lm at alpha + 8l)
+  data: 1, // analysis: T (per l: Σ p·P re in two lanes, then im); synthesis: μ·a_lm (re, im) for this m
+  z: 2, // byte address of z for the first ring of the first group (then u and v follow at +uOff, +vOff)
+  rec: 3, // byte address of the spectrum record (E re, E im, O re, O im) of (first ring, m)
+  recStride: 4, // bytes between the records of consecutive rings
+  ls: 5, // byte address of the groups' starting l (i32)
+  nGroups: 6,
+  m: 7,
+  lmax: 8,
+  uvOff: 9, // bytes from z[k] to u[k]; v[k] is at twice that
+} as const;
+const KERNEL_PARAMS = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32] as const;
 
-export function legendreTables(lmax: number): LegendreTables {
-  const hit = tableCache.get(lmax);
-  if (hit) return hit;
-  const n = ((lmax + 1) * (lmax + 2)) / 2;
-  const a = new Float64Array(n);
-  const c = new Float64Array(n);
-  const mOff = new Int32Array(lmax + 1);
-  const fmm = new Float64Array(lmax + 1);
-  for (let m = 0; m <= lmax; m++) {
-    mOff[m] = (m * (2 * lmax + 1 - m)) / 2;
-    fmm[m] = m === 0 ? 1 : -Math.sqrt((2 * m + 1) / (2 * m));
-    for (let l = m + 1; l <= lmax; l++) {
-      const l2 = l * l;
+function groupPrologue(f: Fn, g: number): GroupLocals {
+  const L: GroupLocals = {
+    z: [],
+    u: [],
+    v: [],
+    al: f.local(V128),
+    lS: f.local(I32),
+    oa: f.local(I32),
+    ob: f.local(I32),
+    rec: f.local(I32),
+    pa: f.local(I32),
+    end: f.local(I32),
+    n: f.local(I32),
+  };
+  for (let j = 0; j < NV; j++) {
+    L.z.push(f.local(V128));
+    L.u.push(f.local(V128));
+    L.v.push(f.local(V128));
+  }
+  return L;
+}
+
+/** Code of the group loop header: computes per-group addresses; `body` runs for live groups. */
+function forEachGroup(f: Fn, L: GroupLocals, g: number, zp: number, body: () => void): void {
+  // for (g = 0; g < nGroups; g++)
+  f.i32(0).set(g);
+  f.block(() => {
+    f.loop(() => {
+      f.get(g).get(KP.nGroups).op(Op.i32GeS).op(Op.brIf, 1);
+      // lS = LS[g]
+      f.get(KP.ls).get(g).i32(2).op(Op.i32Shl).op(Op.i32Add).i32Load().set(L.lS);
+      // zp = z + 8·GROUP·g
+      f.get(KP.z).get(g).i32(8 * GROUP).op(Op.i32Mul).op(Op.i32Add).set(zp);
+      f.get(L.lS).get(KP.lmax).op(Op.i32LeS);
+      f.if(() => {
+        // oa: offset in the record of the parity of lS (E at 0 if (lS − m) even, O at 16); ob the other
+        f.get(L.lS).get(KP.m).op(Op.i32Sub).i32(1).op(Op.i32And).i32(4).op(Op.i32Shl).set(L.oa);
+        f.i32(16).get(L.oa).op(Op.i32Sub).set(L.ob);
+        // rec = record of the group's first ring
+        f.get(KP.rec).get(g).i32(GROUP).op(Op.i32Mul).get(KP.recStride).op(Op.i32Mul).op(Op.i32Add).set(L.rec);
+        for (let j = 0; j < NV; j++) {
+          f.get(zp).vLoad(16 * j).set(L.z[j]);
+          f.get(zp).get(KP.uvOff).op(Op.i32Add).vLoad(16 * j).set(L.u[j]);
+          f.get(zp).get(KP.uvOff).i32(1).op(Op.i32Shl).op(Op.i32Add).vLoad(16 * j).set(L.v[j]);
+        }
+        // pa = &α_{lS+1}; n = lmax − lS steps after lS; end = pa + 8·(n & ~1)
+        f.get(KP.alpha).get(L.lS).i32(3).op(Op.i32Shl).op(Op.i32Add).i32(8).op(Op.i32Add).set(L.pa);
+        f.get(KP.lmax).get(L.lS).op(Op.i32Sub).set(L.n);
+        f.get(L.pa).get(L.n).i32(-2).op(Op.i32And).i32(3).op(Op.i32Shl).op(Op.i32Add).set(L.end);
+        body();
+        // write back p_lmax into u and p_{lmax−1} into v (the roles alternate with the parity of n)
+        f.get(L.n).i32(1).op(Op.i32And);
+        f.if(
+          () => storeUV(f, L, zp, L.v, L.u),
+          () => storeUV(f, L, zp, L.u, L.v),
+        );
+      });
+      f.get(g).i32(1).op(Op.i32Add).set(g);
+      f.op(Op.br, 0);
+    });
+  });
+}
+
+function storeUV(f: Fn, L: GroupLocals, zp: number, cur: number[], prev: number[]): void {
+  for (let j = 0; j < NV; j++) {
+    f.get(zp).get(KP.uvOff).op(Op.i32Add).get(cur[j]).vStore(16 * j);
+    f.get(zp).get(KP.uvOff).i32(1).op(Op.i32Shl).op(Op.i32Add).get(prev[j]).vStore(16 * j);
+  }
+}
+
+/** x ← (z·α)·y − x for the NV vectors, α = the f64 at pa + off. */
+function recurrence(f: Fn, L: GroupLocals, x: number[], y: number[], off: number): void {
+  f.get(L.pa).vSplatLoad(off).set(L.al);
+  for (let j = 0; j < NV; j++) f.get(L.z[j]).get(L.al).vMul().get(y[j]).vMul().get(x[j]).vSub().set(x[j]);
+}
+
+/**
+ * Analysis kernel for one m and a run of groups:
+ *   T_l += Σ_rings p_lm(z_k) · P^{par(l)}_k  for l = lS .. lmax,
+ * T_l at data + 32 l: (re lane 0, re lane 1, im lane 0, im lane 1), lanes = even/odd rings.
+ */
+function analysisKernel(): Fn {
+  const f = new Fn('analysis', KERNEL_PARAMS);
+  const g = f.local(I32);
+  const zp = f.local(I32);
+  const L = groupPrologue(f, g);
+  const t = f.local(I32);
+  const q = f.local(I32);
+  // P of parity a (that of lS) and b, re and im, per vector: gathered into locals once per group
+  const Pa: number[] = [], Pb: number[] = [];
+  for (let j = 0; j < 2 * NV; j++) {
+    Pa.push(f.local(V128));
+    Pb.push(f.local(V128));
+  }
+  const gather = (P: number[], offLocal: number): void => {
+    // q = rec + off; ring 2j at q + 2j·stride, ring 2j+1 one stride further
+    f.get(L.rec).get(offLocal).op(Op.i32Add).set(q);
+    for (let j = 0; j < NV; j++) {
+      for (let c = 0; c < 2; c++) {
+        f.get(q).get(KP.recStride).op(Op.i32Add); // address of the odd ring, for the lane load
+        f.get(q).vSplatLoad(8 * c);
+        f.vLoadLane(1, 8 * c).set(P[2 * j + c]);
+      }
+      f.get(q).get(KP.recStride).i32(1).op(Op.i32Shl).op(Op.i32Add).set(q);
+    }
+  };
+  /** T(t + off) += Σ_j x_j · P_j (re at off, im at off + 16). */
+  const accumulate = (x: number[], P: number[], off: number): void => {
+    for (let c = 0; c < 2; c++) {
+      f.get(t);
+      f.get(t).vLoad(off + 16 * c);
+      for (let j = 0; j < NV; j++) f.get(x[j]).get(P[2 * j + c]).vMul().vAdd();
+      f.vStore(off + 16 * c);
+    }
+  };
+  forEachGroup(f, L, g, zp, () => {
+    gather(Pa, L.oa);
+    gather(Pb, L.ob);
+    f.get(KP.data).get(L.lS).i32(5).op(Op.i32Shl).op(Op.i32Add).set(t);
+    accumulate(L.u, Pa, 0); // the term l = lS
+    f.block(() => {
+      f.loop(() => {
+        f.get(L.pa).get(L.end).op(Op.i32GeS).op(Op.brIf, 1);
+        recurrence(f, L, L.v, L.u, 0);
+        accumulate(L.v, Pb, 32);
+        recurrence(f, L, L.u, L.v, 8);
+        accumulate(L.u, Pa, 64);
+        f.get(L.pa).i32(16).op(Op.i32Add).set(L.pa);
+        f.get(t).i32(64).op(Op.i32Add).set(t);
+        f.op(Op.br, 0);
+      });
+    });
+    f.get(L.n).i32(1).op(Op.i32And);
+    f.if(() => {
+      recurrence(f, L, L.v, L.u, 0);
+      accumulate(L.v, Pb, 32);
+    });
+  });
+  return f;
+}
+
+/**
+ * Synthesis kernel for one m and a run of groups: the records get
+ *   E_k = Σ_{l+m even} p_lm(z_k) · (μ a)_lm,  O_k = Σ_{l+m odd} …,  l = lS .. lmax,
+ * with (μ a)_lm at data + 16 l (re, im). The records are overwritten.
+ */
+function synthesisKernel(): Fn {
+  const f = new Fn('synthesis', KERNEL_PARAMS);
+  const g = f.local(I32);
+  const zp = f.local(I32);
+  const L = groupPrologue(f, g);
+  const a = f.local(I32);
+  const q = f.local(I32);
+  const ar = f.local(V128), ai = f.local(V128);
+  // sums of parity a (that of lS) and b, re and im, per vector
+  const Sa: number[] = [], Sb: number[] = [];
+  for (let j = 0; j < 2 * NV; j++) {
+    Sa.push(f.local(V128));
+    Sb.push(f.local(V128));
+  }
+  const zero = f.local(V128);
+  /** S_j += x_j · (μa)_l, (μa)_l at a + off. */
+  const accumulate = (x: number[], S: number[], off: number): void => {
+    f.get(a).vSplatLoad(off).set(ar);
+    f.get(a).vSplatLoad(off + 8).set(ai);
+    for (let j = 0; j < NV; j++) {
+      f.get(S[2 * j]).get(x[j]).get(ar).vMul().vAdd().set(S[2 * j]);
+      f.get(S[2 * j + 1]).get(x[j]).get(ai).vMul().vAdd().set(S[2 * j + 1]);
+    }
+  };
+  const scatter = (S: number[], offLocal: number): void => {
+    f.get(L.rec).get(offLocal).op(Op.i32Add).set(q);
+    for (let j = 0; j < NV; j++) {
+      for (let c = 0; c < 2; c++) {
+        f.get(q).get(S[2 * j + c]).vStoreLane(0, 8 * c);
+        f.get(q).get(KP.recStride).op(Op.i32Add).get(S[2 * j + c]).vStoreLane(1, 8 * c);
+      }
+      f.get(q).get(KP.recStride).i32(1).op(Op.i32Shl).op(Op.i32Add).set(q);
+    }
+  };
+  forEachGroup(f, L, g, zp, () => {
+    for (let j = 0; j < 2 * NV; j++) {
+      f.get(zero).set(Sa[j]);
+      f.get(zero).set(Sb[j]);
+    }
+    f.get(KP.data).get(L.lS).i32(4).op(Op.i32Shl).op(Op.i32Add).set(a);
+    accumulate(L.u, Sa, 0); // the term l = lS
+    f.block(() => {
+      f.loop(() => {
+        f.get(L.pa).get(L.end).op(Op.i32GeS).op(Op.brIf, 1);
+        recurrence(f, L, L.v, L.u, 0);
+        accumulate(L.v, Sb, 16);
+        recurrence(f, L, L.u, L.v, 8);
+        accumulate(L.u, Sa, 32);
+        f.get(L.pa).i32(16).op(Op.i32Add).set(L.pa);
+        f.get(a).i32(32).op(Op.i32Add).set(a);
+        f.op(Op.br, 0);
+      });
+    });
+    f.get(L.n).i32(1).op(Op.i32And);
+    f.if(() => {
+      recurrence(f, L, L.v, L.u, 0);
+      accumulate(L.v, Sb, 16);
+    });
+    scatter(Sa, L.oa);
+    scatter(Sb, L.ob);
+  });
+  return f;
+}
+
+/**
+ * alm_l += μ_l · (T_l lane 0 + lane 1) for l = lFrom .. lTo (re and im), and T_l ← 0.
+ * Params: T at l = 0, μ_{0,m}, alm_{0,m} (complex) byte addresses; lFrom, lTo.
+ */
+function reduceKernel(): Fn {
+  const f = new Fn('reduce', [I32, I32, I32, I32, I32]);
+  const [pT, pMu, pAlm, lFrom, lTo] = [0, 1, 2, 3, 4];
+  const t = f.local(I32), mu = f.local(I32), al = f.local(I32), end = f.local(I32);
+  const zero = f.local(V128);
+  f.get(pT).get(lFrom).i32(5).op(Op.i32Shl).op(Op.i32Add).set(t);
+  f.get(pMu).get(lFrom).i32(3).op(Op.i32Shl).op(Op.i32Add).set(mu);
+  f.get(pAlm).get(lFrom).i32(4).op(Op.i32Shl).op(Op.i32Add).set(al);
+  f.get(pT).get(lTo).i32(1).op(Op.i32Add).i32(5).op(Op.i32Shl).op(Op.i32Add).set(end);
+  f.block(() => {
+    f.loop(() => {
+      f.get(t).get(end).op(Op.i32GeS).op(Op.brIf, 1);
+      for (let c = 0; c < 2; c++) {
+        // alm[c] += μ · (T[2c] + T[2c+1])
+        f.get(al);
+        f.get(al).f64Load(8 * c);
+        f.get(mu).f64Load();
+        f.get(t).vLoad(16 * c).vLane(0).get(t).vLoad(16 * c).vLane(1).op(Op.f64Add);
+        f.op(Op.f64Mul).op(Op.f64Add).f64Store(8 * c);
+        f.get(t).get(zero).vStore(16 * c);
+      }
+      f.get(t).i32(32).op(Op.i32Add).set(t);
+      f.get(mu).i32(8).op(Op.i32Add).set(mu);
+      f.get(al).i32(16).op(Op.i32Add).set(al);
+      f.op(Op.br, 0);
+    });
+  });
+  return f;
+}
+
+/** (μa)_l = μ_l · alm_l (complex) for l = lFrom .. lTo. Params: out, μ_{0,m}, alm_{0,m}; lFrom, lTo. */
+function scaleKernel(): Fn {
+  const f = new Fn('scale', [I32, I32, I32, I32, I32]);
+  const [pOut, pMu, pAlm, lFrom, lTo] = [0, 1, 2, 3, 4];
+  const l = f.local(I32);
+  f.get(lFrom).set(l);
+  f.block(() => {
+    f.loop(() => {
+      f.get(l).get(lTo).op(Op.i32GtS).op(Op.brIf, 1);
+      f.get(pOut).get(l).i32(4).op(Op.i32Shl).op(Op.i32Add);
+      f.get(pMu).get(l).i32(3).op(Op.i32Shl).op(Op.i32Add).vSplatLoad();
+      f.get(pAlm).get(l).i32(4).op(Op.i32Shl).op(Op.i32Add).vLoad();
+      f.vMul().vStore();
+      f.get(l).i32(1).op(Op.i32Add).set(l);
+      f.op(Op.br, 0);
+    });
+  });
+  return f;
+}
+
+type KernelFn = (...args: number[]) => void;
+
+interface Kernels {
+  memory: WebAssembly.Memory;
+  analysis: KernelFn;
+  synthesis: KernelFn;
+  reduce: KernelFn;
+  scale: KernelFn;
+}
+
+let kernels: Kernels | null = null;
+
+function getKernels(): Kernels {
+  if (kernels) return kernels;
+  const bytes = assemble([analysisKernel(), synthesisKernel(), reduceKernel(), scaleKernel()], 1);
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+  const e = inst.exports as Record<string, unknown>;
+  kernels = {
+    memory: e.memory as WebAssembly.Memory,
+    analysis: e.analysis as KernelFn,
+    synthesis: e.synthesis as KernelFn,
+    reduce: e.reduce as KernelFn,
+    scale: e.scale as KernelFn,
+  };
+  return kernels;
+}
+
+// Keep F64 referenced for readers looking for the value types in one place.
+void F64;
+
+// ---------------------------------------------------------------------------------------------
+// Workspace: memory layout in the WebAssembly instance
+// ---------------------------------------------------------------------------------------------
+
+/** Byte offsets of the regions (all multiples of 16). */
+interface Layout {
+  lmax: number;
+  cap: number;
+  alpha: number;
+  mu: number;
+  alm: number;
+  data: number;
+  z: number;
+  uvOff: number;
+  ls: number;
+  rec: number;
+  end: number;
+}
+
+function align16(n: number): number {
+  return Math.ceil(n / 16) * 16;
+}
+
+function makeLayout(lmax: number, cap: number): Layout {
+  const nA = ((lmax + 1) * (lmax + 2)) / 2;
+  const ringSlots = cap + GROUP;
+  let o = 0;
+  const take = (bytes: number): number => {
+    const at = o;
+    o = align16(o + bytes);
+    return at;
+  };
+  const alpha = take(8 * nA);
+  const mu = take(8 * nA);
+  const alm = take(16 * nA);
+  const data = take(32 * (lmax + 1));
+  const z = take(3 * 8 * ringSlots);
+  const ls = take(4 * (Math.ceil(ringSlots / GROUP) + 1));
+  const rec = take(32 * (lmax + 1) * ringSlots);
+  return { lmax, cap, alpha, mu, alm, data, z, uvOff: 8 * ringSlots, ls, rec, end: o };
+}
+
+/** The shared WebAssembly workspace for one lmax and block size: tables, alm, ring spectra. */
+export class LegendreWorkspace {
+  readonly lmax: number;
+  readonly cap: number;
+  readonly layout: Layout;
+  readonly k: Kernels;
+  /** Views on the instance's memory (valid until the next layout). */
+  readonly f64: Float64Array;
+  readonly i32: Int32Array;
+  /** Index of α_{0,m} (and μ_{0,m}) in f64 relative to the table start; (l, m) at mOff[m] + l. */
+  readonly mOff: Int32Array;
+  readonly fmm: Float64Array;
+
+  private constructor(lmax: number, cap: number, prev: LegendreWorkspace | null) {
+    this.lmax = lmax;
+    this.cap = cap;
+    this.k = getKernels();
+    this.layout = makeLayout(lmax, cap);
+    const mem = this.k.memory;
+    const need = this.layout.end - mem.buffer.byteLength;
+    if (need > 0) {
+      try {
+        mem.grow(Math.ceil(need / 65536));
+      } catch (e) {
+        throw new RangeError(`harmonics: cannot allocate ${(this.layout.end / 2 ** 20).toFixed(0)} MiB for lmax ${lmax} (${String(e)})`);
+      }
+    }
+    this.f64 = new Float64Array(mem.buffer);
+    this.i32 = new Int32Array(mem.buffer);
+    this.mOff = new Int32Array(lmax + 1);
+    this.fmm = new Float64Array(lmax + 1);
+    for (let m = 0; m <= lmax; m++) {
+      this.mOff[m] = (m * (2 * lmax + 1 - m)) / 2;
+      this.fmm[m] = m === 0 ? 1 : -Math.sqrt((2 * m + 1) / (2 * m));
+    }
+    if (!prev || prev.lmax !== lmax || prev.layout.alpha !== this.layout.alpha) this.fillTables();
+    // ring slots: zero (padding rings must stay 0, their records finite)
+    this.f64.fill(0, this.layout.z / 8, this.layout.ls / 8);
+    this.f64.fill(0, this.layout.data / 8, this.layout.z / 8);
+  }
+
+  private fillTables(): void {
+    const { lmax } = this;
+    const al = this.layout.alpha / 8;
+    const mu = this.layout.mu / 8;
+    const f = this.f64;
+    for (let m = 0; m <= lmax; m++) {
+      const off = this.mOff[m];
       const m2 = m * m;
-      const al = Math.sqrt((4 * l2 - 1) / (l2 - m2));
-      const lm1 = l - 1;
-      const bl = Math.sqrt((lm1 * lm1 - m2) / (4 * lm1 * lm1 - 1));
-      a[mOff[m] + l] = al;
-      c[mOff[m] + l] = al * bl;
+      // μ_m = μ_{m+1} = 1; μ_l = C_l μ_{l−2}; α_l = A_l μ_{l−1} / μ_l
+      f[mu + off + m] = 1;
+      f[al + off + m] = 0;
+      let muPrev2 = 1; // μ_{l−2}
+      let muPrev = 1; // μ_{l−1}
+      for (let l = m + 1; l <= lmax; l++) {
+        const l2 = l * l;
+        const A = Math.sqrt((4 * l2 - 1) / (l2 - m2));
+        let muL = 1;
+        if (l > m + 1) {
+          const lm1 = l - 1;
+          const C = A * Math.sqrt((lm1 * lm1 - m2) / (4 * lm1 * lm1 - 1));
+          muL = C * muPrev2;
+        }
+        f[mu + off + l] = muL;
+        f[al + off + l] = (A * muPrev) / muL;
+        muPrev2 = muPrev;
+        muPrev = muL;
+      }
     }
   }
-  const t: LegendreTables = { lmax, mOff, a, c, fmm };
-  if (tableCache.size >= 2) tableCache.delete(tableCache.keys().next().value as number);
-  tableCache.set(lmax, t);
-  return t;
+
+  private static current: LegendreWorkspace | null = null;
+
+  /** The workspace for (lmax, at least `cap` rings per block); lays the memory out again if needed. */
+  static get(lmax: number, cap: number): LegendreWorkspace {
+    const c = LegendreWorkspace.current;
+    if (c && c.lmax === lmax && c.cap >= cap && c.f64.buffer === c.k.memory.buffer) return c;
+    const ws = new LegendreWorkspace(lmax, Math.max(cap, c && c.lmax === lmax ? c.cap : 0), c);
+    LegendreWorkspace.current = ws;
+    return ws;
+  }
+
+  /** Index in f64 of the alm (l, m) real part (imaginary part next). */
+  almIndex(l: number, m: number): number {
+    return this.layout.alm / 8 + 2 * (this.mOff[m] + l);
+  }
+
+  /** Index in f64 of the record (E re, E im, O re, O im) of ring k of the block at m. */
+  recIndex(k: number, m: number): number {
+    return this.layout.rec / 8 + 4 * (k * (this.lmax + 1) + m);
+  }
 }
 
-/** Rings processed together in the innermost loop: four independent recursions hide the
- *  latency of each (a single recursion is latency-bound at ~2.5 ns per step in V8). */
-const GROUP = 4;
+// ---------------------------------------------------------------------------------------------
+// A block of rings
+// ---------------------------------------------------------------------------------------------
 
-/** Legendre work for up to `capacity` rings; reusable across blocks and transforms of one lmax. */
+/**
+ * Legendre work for up to `ws.cap` rings. Analysis reads the records P (ring, m) from the
+ * workspace (recIndex) and adds into its alm; synthesis reads its alm and writes the records,
+ * valid for m < mEnd[k] (the ring is skipped from there on: its records there mean zero).
+ */
 export class LegendreBlock {
   private count = 0;
-  private readonly z: Float64Array;
+  /** Ring k's records are valid (nonzero) for m < mEnd[k]. */
+  readonly mEnd: Int32Array;
   private readonly st: Float64Array;
   private readonly mTurn: Float64Array;
-  // per ring: λ_mm as mantissa · 2^(300·scale), retired flag
   private readonly mant: Float64Array;
   private readonly scale: Int32Array;
-  private readonly done: Uint8Array;
-  // per ring for the current m: first significant l (−1: none), λ there and one l before,
-  // λ at lmax and lmax−1 afterwards, and the synthesis sums E and O
   private readonly startL: Int32Array;
-  private readonly startPrev: Float64Array;
-  private readonly startCur: Float64Array;
-  private readonly endA: Float64Array;
-  private readonly endB: Float64Array;
-  private readonly sum: Float64Array;
-  /** P (l+m even re/im, odd re/im) of the four rings of the current group. */
-  private readonly p = new Float64Array(4 * GROUP);
+  /** Synthesis sums of rings brought up to their group's start one at a time (E re/im, O re/im). */
+  private readonly pre: Float64Array;
+  private kLo = 0;
+  /** Some ring needed the scaled start at the current m (groups may start unevenly). */
+  private slow = false;
 
-  constructor(
-    private readonly t: LegendreTables,
-    capacity: number,
-  ) {
-    const cap = Math.ceil(capacity / GROUP) * GROUP;
-    const f = () => new Float64Array(cap);
-    this.z = f();
-    this.st = f();
-    this.mTurn = f();
-    this.mant = f();
+  constructor(private readonly ws: LegendreWorkspace) {
+    const cap = ws.cap + GROUP;
+    this.mEnd = new Int32Array(cap);
+    this.st = new Float64Array(cap);
+    this.mTurn = new Float64Array(cap);
+    this.mant = new Float64Array(cap);
     this.scale = new Int32Array(cap);
-    this.done = new Uint8Array(cap);
     this.startL = new Int32Array(cap);
-    this.startPrev = f();
-    this.startCur = f();
-    this.endA = f();
-    this.endB = f();
-    this.sum = new Float64Array(4 * cap);
+    this.pre = new Float64Array(4 * cap);
   }
 
   /** Set the block's rings: z = cos θ ≥ 0 and sin θ (computed without cancellation). */
   setRings(z: ArrayLike<number>, sinTheta: ArrayLike<number>, count: number): void {
-    if (count > this.z.length) throw new RangeError('LegendreBlock: too many rings');
+    const { ws } = this;
+    if (count > ws.cap) throw new RangeError('LegendreBlock: too many rings');
     this.count = count;
-    for (let k = 0; k < this.z.length; k++) {
+    this.kLo = 0;
+    const f = ws.f64;
+    const zi = ws.layout.z / 8;
+    const slots = ws.layout.uvOff / 8;
+    for (let k = 0; k < slots; k++) {
       const live = k < count;
-      this.z[k] = live ? z[k] : 0;
+      f[zi + k] = live ? z[k] : 0;
+      f[zi + slots + k] = 0;
+      f[zi + 2 * slots + k] = 0;
+      if (k >= this.mEnd.length) continue;
       this.st[k] = live ? sinTheta[k] : 1;
-      this.mTurn[k] = (this.t.lmax + 1) * this.st[k];
+      this.mTurn[k] = (ws.lmax + 1) * this.st[k];
       this.mant[k] = INV_SQRT_4PI;
       this.scale[k] = 0;
-      this.done[k] = live ? 0 : 1;
+      this.mEnd[k] = live ? ws.lmax + 1 : 0;
     }
+    // records of the padding rings: finite (they are multiplied by zeros)
+    f.fill(0, ws.recIndex(count, 0), ws.recIndex(slots, 0));
   }
 
   /**
-   * Advance λ_mm to this m for every live ring and find where its λ_lm first reaches 2^−300
-   * (startL, with λ there and one l before); startL = −1 if never up to lmax. Returns false if
-   * every ring is retired.
+   * Advance λ_mm to this m for every live ring and find where its p_lm first reaches 2^−300
+   * (startL, with p there in u and one l before in v); startL = −1 if never up to lmax. Sets the
+   * groups' starting l. Returns the number of groups from kLo (0: every ring is retired).
    */
-  private prepare(m: number): boolean {
-    const { t, z, st, mant, scale, done, startL, startPrev, startCur } = this;
-    const { lmax, a, c, fmm } = t;
-    const off = t.mOff[m];
-    let any = false;
-    for (let k = 0; k < z.length; k++) {
+  private prepare(m: number): number {
+    const { ws, count, mEnd, st, mant, scale, startL } = this;
+    const f = ws.f64;
+    const { lmax } = ws;
+    const zi = ws.layout.z / 8;
+    const slots = ws.layout.uvOff / 8;
+    const ui = zi + slots;
+    const vi = zi + 2 * slots;
+    while (this.kLo < count && mEnd[this.kLo] <= m) this.kLo++;
+    const kLo = this.kLo;
+    if (kLo >= count) return 0;
+    const fm = ws.fmm[m];
+    let slow = false;
+    this.slow = false;
+    for (let k = kLo; k < count; k++) {
       startL[k] = -1;
-      if (done[k]) continue;
-      any = true;
+      if (mEnd[k] <= m) continue;
+      let mt = mant[k];
       if (m > 0) {
-        mant[k] *= fmm[m] * st[k];
-        if (Math.abs(mant[k]) < INV_FBIG) {
-          mant[k] *= FBIG;
+        mt *= fm * st[k];
+        if (Math.abs(mt) < INV_FBIG) {
+          mt *= FBIG;
           scale[k]--;
         }
+        mant[k] = mt;
       }
-      const zk = z[k];
-      let lam0 = 0;
-      let lam1 = mant[k];
-      let s = scale[k];
-      let l = m;
-      let dead = false;
-      while (s < -1) {
-        if (l === lmax) {
-          dead = true;
-          break;
-        }
-        l++;
-        const i = off + l;
-        const nx = zk * a[i] * lam1 - c[i] * lam0;
-        lam0 = lam1;
-        lam1 = nx;
-        if (Math.abs(lam1) > FBIG) {
-          lam0 *= INV_FBIG;
-          lam1 *= INV_FBIG;
-          s++;
-        }
+      const s = scale[k];
+      if (s >= -1) {
+        f[ui + k] = s === 0 ? mt : mt * INV_FBIG;
+        f[vi + k] = 0;
+        startL[k] = m;
+      } else {
+        slow = true;
+        this.scaledStart(k, m);
       }
-      if (dead) {
-        if (m > this.mTurn[k]) done[k] = 1;
+    }
+    const nGroups = Math.ceil((count - kLo) / GROUP);
+    const ls = ws.layout.ls / 4;
+    const i32 = ws.i32;
+    for (let g = 0; g < nGroups; g++) {
+      const k0 = kLo + GROUP * g;
+      if (!slow) {
+        i32[ls + g] = m;
         continue;
       }
-      if (s === -1) {
+      let lS = -1;
+      for (let k = k0; k < k0 + GROUP && k < count; k++) lS = Math.max(lS, startL[k]);
+      i32[ls + g] = lS < 0 ? lmax + 1 : lS;
+    }
+    this.slow = slow;
+    return nGroups;
+  }
+
+  /** Ring k at m with p_mm below 2^−600: run the recursion in scaled form up to where it matters. */
+  private scaledStart(k: number, m: number): void {
+    const { ws } = this;
+    const f = ws.f64;
+    const { lmax } = ws;
+    const zi = ws.layout.z / 8;
+    const slots = ws.layout.uvOff / 8;
+    const al = ws.layout.alpha / 8 + ws.mOff[m];
+    const zk = f[zi + k];
+    let lam0 = 0;
+    let lam1 = this.mant[k];
+    let s = this.scale[k];
+    let l = m;
+    while (s < -1) {
+      if (l === lmax) {
+        // nothing significant at this m; beyond the turning point, nothing at larger m either
+        f[zi + slots + k] = 0;
+        f[zi + 2 * slots + k] = 0;
+        if (m > this.mTurn[k]) this.mEnd[k] = m;
+        return;
+      }
+      l++;
+      const nx = zk * f[al + l] * lam1 - lam0;
+      lam0 = lam1;
+      lam1 = nx;
+      if (Math.abs(lam1) > FBIG) {
         lam0 *= INV_FBIG;
         lam1 *= INV_FBIG;
+        s++;
       }
-      startL[k] = l;
-      startPrev[k] = lam0;
-      startCur[k] = lam1;
+    }
+    this.startL[k] = l;
+    f[zi + slots + k] = lam1 * INV_FBIG;
+    f[zi + 2 * slots + k] = lam0 * INV_FBIG;
+  }
+
+  /**
+   * Rings of group g that start before the group: run them alone up to the group's start lS.
+   * Analysis adds their terms to the alm; synthesis keeps their sums in `pre` for afterwards.
+   */
+  private bringUp(m: number, g: number, analysis: boolean): void {
+    const { ws, count, startL } = this;
+    const f = ws.f64;
+    const i32 = ws.i32;
+    const lS = i32[ws.layout.ls / 4 + g];
+    const zi = ws.layout.z / 8;
+    const slots = ws.layout.uvOff / 8;
+    const al = ws.layout.alpha / 8 + ws.mOff[m];
+    const mu = ws.layout.mu / 8 + ws.mOff[m];
+    const k0 = this.kLo + GROUP * g;
+    for (let k = k0; k < k0 + GROUP && k < count; k++) {
+      const l0 = startL[k];
+      if (l0 < 0 || l0 >= lS) {
+        if (l0 < 0) {
+          f[zi + slots + k] = 0;
+          f[zi + 2 * slots + k] = 0;
+        }
+        continue;
+      }
+      const zk = f[zi + k];
+      let cur = f[zi + slots + k];
+      let prev = f[zi + 2 * slots + k];
+      const rec = ws.recIndex(k, m);
+      let sEr = 0, sEi = 0, sOr = 0, sOi = 0;
+      for (let l = l0; l < lS; l++) {
+        if (l > l0) {
+          const nx = zk * f[al + l] * cur - prev;
+          prev = cur;
+          cur = nx;
+        }
+        const even = ((l - m) & 1) === 0;
+        const a = ws.almIndex(l, m);
+        const c = cur * f[mu + l];
+        if (analysis) {
+          f[a] += c * f[rec + (even ? 0 : 2)];
+          f[a + 1] += c * f[rec + (even ? 1 : 3)];
+        } else if (even) {
+          sEr += c * f[a];
+          sEi += c * f[a + 1];
+        } else {
+          sOr += c * f[a];
+          sOi += c * f[a + 1];
+        }
+      }
+      const nx = zk * f[al + lS] * cur - prev;
+      f[zi + slots + k] = nx;
+      f[zi + 2 * slots + k] = cur;
+      this.pre[4 * k] = sEr;
+      this.pre[4 * k + 1] = sEi;
+      this.pre[4 * k + 2] = sOr;
+      this.pre[4 * k + 3] = sOi;
+      startL[k] = -2; // marks "has pre" for synthesis
+    }
+  }
+
+  /** Groups with rings that start before the group (only with scaled starts). */
+  private bringUpAll(m: number, nGroups: number, analysis: boolean): boolean {
+    const { ws, count, startL } = this;
+    const ls = ws.layout.ls / 4;
+    let any = false;
+    for (let g = 0; g < nGroups; g++) {
+      const lS = ws.i32[ls + g];
+      const k0 = this.kLo + GROUP * g;
+      let need = false;
+      for (let k = k0; k < k0 + GROUP && k < count; k++) if (startL[k] !== lS) need = true;
+      if (need) {
+        this.bringUp(m, g, analysis);
+        any = true;
+      }
     }
     return any;
   }
 
   /** Retire rings whose λ at lmax and lmax−1 are negligible beyond the turning point. */
   private retire(m: number): void {
-    for (let k = 0; k < this.count; k++) {
-      if (this.startL[k] < 0 || m <= this.mTurn[k]) continue;
-      if (Math.abs(this.endA[k]) < M_CUTOFF && Math.abs(this.endB[k]) < M_CUTOFF) this.done[k] = 1;
-    }
-  }
-
-  /**
-   * Analysis for ring k alone from its start up to l = lTo: alm += λ_l·P (P = pRow[0..1] for
-   * l+m even, pRow[2..3] for odd). Leaves λ_{lTo−1}, λ_lTo in startPrev[k], startCur[k].
-   */
-  private singleAnalysis(m: number, k: number, lTo: number, alm: Float64Array, p: Float64Array, po: number): void {
-    const { a, c } = this.t;
-    const off = this.t.mOff[m];
-    const zk = this.z[k];
-    let prev = this.startPrev[k];
-    let cur = this.startCur[k];
-    let l = this.startL[k];
-    for (;;) {
-      const e = po + (((l - m) & 1) === 0 ? 0 : 2);
-      alm[2 * (off + l)] += cur * p[e];
-      alm[2 * (off + l) + 1] += cur * p[e + 1];
-      if (l >= lTo) break;
-      l++;
-      const i = off + l;
-      const nx = zk * a[i] * cur - c[i] * prev;
-      prev = cur;
-      cur = nx;
-    }
-    this.startPrev[k] = prev;
-    this.startCur[k] = cur;
-  }
-
-  /** Synthesis for ring k alone from its start up to l = lTo, into sum[4k .. 4k+3] (E re/im, O re/im). */
-  private singleSynthesis(m: number, k: number, lTo: number, alm: Float64Array): void {
-    const { a, c } = this.t;
-    const sum = this.sum;
-    const off = this.t.mOff[m];
-    const zk = this.z[k];
-    let prev = this.startPrev[k];
-    let cur = this.startCur[k];
-    let l = this.startL[k];
-    for (;;) {
-      const e = 4 * k + (((l - m) & 1) === 0 ? 0 : 2);
-      sum[e] += cur * alm[2 * (off + l)];
-      sum[e + 1] += cur * alm[2 * (off + l) + 1];
-      if (l >= lTo) break;
-      l++;
-      const i = off + l;
-      const nx = zk * a[i] * cur - c[i] * prev;
-      prev = cur;
-      cur = nx;
-    }
-    this.startPrev[k] = prev;
-    this.startCur[k] = cur;
-  }
-
-  /**
-   * alm[(l, m)] += Σ_rings λ_lm(z_k) · (pe or po)[m][k], pe for l+m even, po for odd; pe/po are
-   * interleaved complex with (ring k, m) at 2·(k·(lmax+1) + m).
-   */
-  analysis(alm: Float64Array, pe: Float64Array, po: Float64Array): void {
-    const { t, count, z, startL, startPrev, startCur, endA, endB } = this;
-    const { lmax, a, c, mOff } = t;
-    for (let m = 0; m <= lmax; m++) {
-      if (!this.prepare(m)) return;
-      const off = mOff[m];
-      const base = 2 * m;
-      const stride = 2 * (lmax + 1);
-      for (let g = 0; g < count; g += GROUP) {
-        let lStar = -1;
-        for (let q = 0; q < GROUP; q++) lStar = Math.max(lStar, startL[g + q]);
-        if (lStar < 0) continue;
-        // P for (l+m) even / odd per ring, zero for rings without significant terms
-        const P = this.p;
-        P.fill(0);
-        for (let q = 0; q < GROUP; q++) {
-          const k = g + q;
-          if (startL[k] < 0) {
-            startPrev[k] = 0;
-            startCur[k] = 0;
-            continue;
-          }
-          const o = base + stride * k;
-          P[4 * q] = pe[o];
-          P[4 * q + 1] = pe[o + 1];
-          P[4 * q + 2] = po[o];
-          P[4 * q + 3] = po[o + 1];
-          this.singleAnalysis(m, k, lStar, alm, P, 4 * q);
-        }
-        const k0 = g;
-        const za = z[k0], zb = z[k0 + 1], zc = z[k0 + 2], zd = z[k0 + 3];
-        let ua = startCur[k0], ub = startCur[k0 + 1], uc = startCur[k0 + 2], ud = startCur[k0 + 3];
-        let va = startPrev[k0], vb = startPrev[k0 + 1], vc = startPrev[k0 + 2], vd = startPrev[k0 + 3];
-        // parity of the first step l1 = lStar + 1 (index 0 of P: even, 2: odd)
-        const l1 = lStar + 1;
-        const e1 = ((l1 - m) & 1) === 0 ? 0 : 2;
-        const e2 = 2 - e1;
-        const a1r = P[e1], a1i = P[e1 + 1], a2r = P[e2], a2i = P[e2 + 1];
-        const b1r = P[4 + e1], b1i = P[5 + e1], b2r = P[4 + e2], b2i = P[5 + e2];
-        const c1r = P[8 + e1], c1i = P[9 + e1], c2r = P[8 + e2], c2i = P[9 + e2];
-        const d1r = P[12 + e1], d1i = P[13 + e1], d2r = P[12 + e2], d2i = P[13 + e2];
-        let i = off + l1;
-        const iEnd = off + lmax;
-        for (; i < iEnd; i += 2) {
-          const A = a[i], C = c[i];
-          va = za * A * ua - C * va;
-          vb = zb * A * ub - C * vb;
-          vc = zc * A * uc - C * vc;
-          vd = zd * A * ud - C * vd;
-          alm[2 * i] += va * a1r + vb * b1r + vc * c1r + vd * d1r;
-          alm[2 * i + 1] += va * a1i + vb * b1i + vc * c1i + vd * d1i;
-          const A1 = a[i + 1], C1 = c[i + 1];
-          ua = za * A1 * va - C1 * ua;
-          ub = zb * A1 * vb - C1 * ub;
-          uc = zc * A1 * vc - C1 * uc;
-          ud = zd * A1 * vd - C1 * ud;
-          alm[2 * i + 2] += ua * a2r + ub * b2r + uc * c2r + ud * d2r;
-          alm[2 * i + 3] += ua * a2i + ub * b2i + uc * c2i + ud * d2i;
-        }
-        if (i === iEnd) {
-          const A = a[i], C = c[i];
-          va = za * A * ua - C * va;
-          vb = zb * A * ub - C * vb;
-          vc = zc * A * uc - C * vc;
-          vd = zd * A * ud - C * vd;
-          alm[2 * i] += va * a1r + vb * b1r + vc * c1r + vd * d1r;
-          alm[2 * i + 1] += va * a1i + vb * b1i + vc * c1i + vd * d1i;
-        }
-        endA[k0] = ua; endA[k0 + 1] = ub; endA[k0 + 2] = uc; endA[k0 + 3] = ud;
-        endB[k0] = va; endB[k0 + 1] = vb; endB[k0 + 2] = vc; endB[k0 + 3] = vd;
+    const { ws, count, mEnd, mTurn } = this;
+    const f = ws.f64;
+    const { lmax } = ws;
+    const zi = ws.layout.z / 8;
+    const slots = ws.layout.uvOff / 8;
+    const mu = ws.layout.mu / 8 + ws.mOff[m];
+    const muA = f[mu + lmax];
+    const muB = lmax > m ? f[mu + lmax - 1] : 1;
+    for (let k = this.kLo; k < count; k++) {
+      if (mEnd[k] <= m || m <= mTurn[k]) continue;
+      const u = f[zi + slots + k] * muA;
+      const v = f[zi + 2 * slots + k] * muB;
+      if (Math.abs(u) < M_CUTOFF && Math.abs(v) < M_CUTOFF) {
+        mEnd[k] = m + 1;
+        f[zi + slots + k] = 0;
+        f[zi + 2 * slots + k] = 0;
       }
+    }
+  }
+
+  private kernelArgs(m: number, data: number): number[] {
+    const { ws } = this;
+    const L = ws.layout;
+    return [
+      L.alpha + 8 * ws.mOff[m],
+      data,
+      L.z + 8 * this.kLo,
+      8 * ws.recIndex(this.kLo, m),
+      32 * (ws.lmax + 1),
+      L.ls,
+      0,
+      m,
+      ws.lmax,
+      L.uvOff,
+    ];
+  }
+
+  /**
+   * alm(l, m) += Σ_rings λ_lm(z_k) · (P_E or P_O)(k, m), P_E for l+m even, P_O for odd, from the
+   * records (recIndex) into the workspace's alm.
+   */
+  analysis(): void {
+    const { ws } = this;
+    const { lmax } = ws;
+    const L = ws.layout;
+    // T (shared with the synthesis' μ·a) starts at zero; `reduce` leaves it so
+    ws.f64.fill(0, L.data / 8, L.data / 8 + 4 * (lmax + 1));
+    for (let m = 0; m <= lmax; m++) {
+      const nGroups = this.prepare(m);
+      if (nGroups === 0) return;
+      if (this.slow) this.bringUpAll(m, nGroups, true);
+      let lMin = lmax + 1;
+      for (let g = 0; g < nGroups; g++) lMin = Math.min(lMin, ws.i32[L.ls / 4 + g]);
+      if (lMin > lmax) continue;
+      const args = this.kernelArgs(m, L.data);
+      args[6] = nGroups;
+      ws.k.analysis(...args);
+      const off = ws.mOff[m];
+      ws.k.reduce(L.data, L.mu + 8 * off, L.alm + 16 * off, lMin, lmax);
       this.retire(m);
     }
   }
 
   /**
-   * ge[m][k] = Σ_{l+m even} a_lm λ_lm(z_k), go[m][k] = Σ_{l+m odd} (interleaved complex, ring k
-   * (ring k, m) at 2·(k·(lmax+1) + m)); both are fully overwritten.
+   * Records (k, m) ← (E, O) sums Σ_{l+m even/odd} a_lm λ_lm(z_k) for m < mEnd[k], from the
+   * workspace's alm.
    */
-  synthesis(alm: Float64Array, ge: Float64Array, go: Float64Array): void {
-    const { t, count, z, startL, startPrev, startCur, endA, endB, sum } = this;
-    const { lmax, a, c, mOff } = t;
-    ge.fill(0, 0, 2 * (lmax + 1) * count);
-    go.fill(0, 0, 2 * (lmax + 1) * count);
+  synthesis(): void {
+    const { ws, count } = this;
+    const { lmax } = ws;
+    const L = ws.layout;
     for (let m = 0; m <= lmax; m++) {
-      if (!this.prepare(m)) return;
-      const off = mOff[m];
-      const base = 2 * m;
-      const stride = 2 * (lmax + 1);
-      for (let g = 0; g < count; g += GROUP) {
-        let lStar = -1;
-        for (let q = 0; q < GROUP; q++) lStar = Math.max(lStar, startL[g + q]);
-        if (lStar < 0) continue;
-        // sum[4k .. 4k+3] = E re, E im, O re, O im of ring k
-        sum.fill(0, 4 * g, 4 * (g + GROUP));
-        for (let q = 0; q < GROUP; q++) {
-          const k = g + q;
-          if (startL[k] < 0) {
-            startPrev[k] = 0;
-            startCur[k] = 0;
-            continue;
+      const nGroups = this.prepare(m);
+      if (nGroups === 0) return;
+      const hasPre = this.slow && this.bringUpAll(m, nGroups, false);
+      let lMin = lmax + 1;
+      for (let g = 0; g < nGroups; g++) lMin = Math.min(lMin, ws.i32[L.ls / 4 + g]);
+      const off = ws.mOff[m];
+      if (lMin <= lmax) ws.k.scale(L.data, L.mu + 8 * off, L.alm + 16 * off, lMin, lmax);
+      const args = this.kernelArgs(m, L.data);
+      args[6] = nGroups;
+      ws.k.synthesis(...args);
+      if (this.slow) {
+        const f = ws.f64;
+        for (let k = this.kLo; k < count; k++) {
+          const r = ws.recIndex(k, m);
+          const g = Math.floor((k - this.kLo) / GROUP);
+          if (ws.i32[L.ls / 4 + g] > lmax) {
+            // a group the kernel skipped: nothing significant at this m
+            for (let c = 0; c < 4; c++) f[r + c] = 0;
+          } else if (hasPre && this.startL[k] === -2) {
+            for (let c = 0; c < 4; c++) f[r + c] += this.pre[4 * k + c];
           }
-          this.singleSynthesis(m, k, lStar, alm);
-        }
-        const k0 = g;
-        const za = z[k0], zb = z[k0 + 1], zc = z[k0 + 2], zd = z[k0 + 3];
-        let ua = startCur[k0], ub = startCur[k0 + 1], uc = startCur[k0 + 2], ud = startCur[k0 + 3];
-        let va = startPrev[k0], vb = startPrev[k0 + 1], vc = startPrev[k0 + 2], vd = startPrev[k0 + 3];
-        // s1*: terms with the parity of l1 = lStar + 1, s2*: the other parity
-        let s1ar = 0, s1ai = 0, s2ar = 0, s2ai = 0, s1br = 0, s1bi = 0, s2br = 0, s2bi = 0;
-        let s1cr = 0, s1ci = 0, s2cr = 0, s2ci = 0, s1dr = 0, s1di = 0, s2dr = 0, s2di = 0;
-        const l1 = lStar + 1;
-        let i = off + l1;
-        const iEnd = off + lmax;
-        for (; i < iEnd; i += 2) {
-          const A = a[i], C = c[i], xr = alm[2 * i], xi = alm[2 * i + 1];
-          va = za * A * ua - C * va;
-          vb = zb * A * ub - C * vb;
-          vc = zc * A * uc - C * vc;
-          vd = zd * A * ud - C * vd;
-          s1ar += va * xr; s1ai += va * xi; s1br += vb * xr; s1bi += vb * xi;
-          s1cr += vc * xr; s1ci += vc * xi; s1dr += vd * xr; s1di += vd * xi;
-          const A1 = a[i + 1], C1 = c[i + 1], yr = alm[2 * i + 2], yi = alm[2 * i + 3];
-          ua = za * A1 * va - C1 * ua;
-          ub = zb * A1 * vb - C1 * ub;
-          uc = zc * A1 * vc - C1 * uc;
-          ud = zd * A1 * vd - C1 * ud;
-          s2ar += ua * yr; s2ai += ua * yi; s2br += ub * yr; s2bi += ub * yi;
-          s2cr += uc * yr; s2ci += uc * yi; s2dr += ud * yr; s2di += ud * yi;
-        }
-        if (i === iEnd) {
-          const A = a[i], C = c[i], xr = alm[2 * i], xi = alm[2 * i + 1];
-          va = za * A * ua - C * va;
-          vb = zb * A * ub - C * vb;
-          vc = zc * A * uc - C * vc;
-          vd = zd * A * ud - C * vd;
-          s1ar += va * xr; s1ai += va * xi; s1br += vb * xr; s1bi += vb * xi;
-          s1cr += vc * xr; s1ci += vc * xi; s1dr += vd * xr; s1di += vd * xi;
-        }
-        endA[k0] = ua; endA[k0 + 1] = ub; endA[k0 + 2] = uc; endA[k0 + 3] = ud;
-        endB[k0] = va; endB[k0 + 1] = vb; endB[k0 + 2] = vc; endB[k0 + 3] = vd;
-        const e1 = ((l1 - m) & 1) === 0 ? 0 : 2;
-        const e2 = 2 - e1;
-        const k4 = 4 * k0;
-        sum[k4 + e1] += s1ar; sum[k4 + e1 + 1] += s1ai; sum[k4 + e2] += s2ar; sum[k4 + e2 + 1] += s2ai;
-        sum[k4 + 4 + e1] += s1br; sum[k4 + 5 + e1] += s1bi; sum[k4 + 4 + e2] += s2br; sum[k4 + 5 + e2] += s2bi;
-        sum[k4 + 8 + e1] += s1cr; sum[k4 + 9 + e1] += s1ci; sum[k4 + 8 + e2] += s2cr; sum[k4 + 9 + e2] += s2ci;
-        sum[k4 + 12 + e1] += s1dr; sum[k4 + 13 + e1] += s1di; sum[k4 + 12 + e2] += s2dr; sum[k4 + 13 + e2] += s2di;
-        for (let q = 0; q < GROUP; q++) {
-          const k = k0 + q;
-          if (k >= count) break;
-          const o = base + stride * k;
-          ge[o] = sum[4 * k];
-          ge[o + 1] = sum[4 * k + 1];
-          go[o] = sum[4 * k + 2];
-          go[o + 1] = sum[4 * k + 3];
         }
       }
       this.retire(m);
