@@ -58,7 +58,7 @@ function valueAt(input: unknown, p: readonly PropertyKey[]): unknown {
 }
 
 /**
- * One line per problem: `config: particles.nside = 3: must be a power of two`. For a value that
+ * One line per problem: `config: particles.nside = 3: must be a power of two in 1..1024`. For a value that
  * matches no member of a union (e.g. a spectrum), the member it came closest to is reported.
  */
 export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown, schema?: AnySchema): string {

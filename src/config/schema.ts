@@ -70,8 +70,7 @@ export const TurbulenceSchema = z
     gridN: z
       .number()
       .int()
-      .refine(isPowerOfTwo, { message: 'must be a power of two' })
-      .refine((n) => n >= 8 && n <= 512, { message: 'must be in [8, 512]' })
+      .refine((n) => isPowerOfTwo(n) && n >= 8 && n <= 512, { message: 'must be a power of two in 8..512' })
       .default(64)
       .describe('grid nodes per side (power of two, 8..512)'),
     gridSpacingPc: positive()
@@ -97,8 +96,7 @@ export const ParticlesSchema = z
     nside: z
       .number()
       .int()
-      .refine(isPowerOfTwo, { message: 'must be a power of two' })
-      .refine((n) => n <= 1024, { message: 'must be <= 1024' })
+      .refine((n) => isPowerOfTwo(n) && n <= 1024, { message: 'must be a power of two in 1..1024' })
       .default(16)
       .describe('HEALPix N_side of the launch pixels and maps, power of two 1..1024'),
     perPixelSide: z

@@ -30,6 +30,6 @@ describe('crsky config', () => {
     expect(s.properties.particles.properties.rigidityPV.description).toMatch(/PV/);
     const bad = await runCli(['config', '--nside', '3']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr.trim()).toBe('crsky: config: particles.nside = 3: must be a power of two');
+    expect(bad.stderr.trim()).toBe('crsky: config: particles.nside = 3: must be a power of two in 1..1024');
   });
 });

@@ -43,7 +43,7 @@ const CASES: readonly Case[] = [
   {
     name: 'N_side not a power of two',
     args: (o) => [...SIM(o), '--nside', '3'],
-    stderr: 'crsky: config: particles.nside = 3: must be a power of two',
+    stderr: 'crsky: config: particles.nside = 3: must be a power of two in 1..1024',
   },
   {
     name: 'N_side not an integer',
@@ -53,7 +53,7 @@ const CASES: readonly Case[] = [
   {
     name: 'an option given twice: the later one wins (--nside 4 --nside 3)',
     args: (o) => [...SIM(o), '--nside', '4', '--nside', '3'],
-    stderr: 'crsky: config: particles.nside = 3: must be a power of two',
+    stderr: 'crsky: config: particles.nside = 3: must be a power of two in 1..1024',
   },
   {
     name: 'zero realizations',
@@ -172,7 +172,7 @@ const CASES: readonly Case[] = [
   {
     name: 'scan: a point whose config is invalid, named with its parameters',
     args: (o, fx) => ['scan', '--config', path.join(fx, 'scan_badpoint.json'), '--out', o],
-    stderr: 'crsky: scan point 1 ({"particles.nside":3}):\nconfig: particles.nside = 3: must be a power of two',
+    stderr: 'crsky: scan point 1 ({"particles.nside":3}):\nconfig: particles.nside = 3: must be a power of two in 1..1024',
     lines: 2,
   },
   {
