@@ -33,7 +33,7 @@ struct Particle {
   status: u32,                // 12: PARTICLE_CROSSED | PARTICLE_STOPPED bits
   fraction: vec3<u32>,        // 16: position inside the cell, 2^-32 cell
   steps: u32,                 // 28: Boris steps taken (a shortened step counts as one)
-  direction: vec3<f32>,       // 32: unit momentum u
+  direction: vec3<i32>,       // 32: unit momentum u, fixed point: DIRECTION_UNITS per unit
   _pad: u32,                  // 44
 }
 
@@ -66,11 +66,35 @@ fn relative_to_observer(x: LatticePoint) -> vec3<f32> {
   return vec3<f32>(x.cell - params.origin_cell) + fraction;
 }
 
-// Boris rotation with τ = Ω h/2:  u' = u + u × τ,  u_new = u + 2/(1 + τ·τ) · (u' × τ).
-fn boris_rotate(u: vec3<f32>, tau: vec3<f32>) -> vec3<f32> {
+// The change of u in one Boris rotation with τ = Ω h/2:
+//   u' = u + u × τ,  u_new − u = 2/(1 + τ·τ) · (u' × τ).
+fn boris_change(u: vec3<f32>, tau: vec3<f32>) -> vec3<f32> {
   let u_prime = u + cross(u, tau);
-  return u + (2.0 / (1.0 + dot(tau, tau))) * cross(u_prime, tau);
+  return (2.0 / (1.0 + dot(tau, tau))) * cross(u_prime, tau);
 }
+
+// Directions are fixed point, 2^-29 per unit (DIRECTION_UNITS, layout.ts). In f32, u + Δu rounds
+// to ~3e-8 every step, and nothing restores u·B̂ in a uniform field: the pitch angle random-walks
+// and the position along B0 drifts as T^1.5 (1.5e-3 r_g after 100 gyrations for some particles).
+// Adding the f32 change Δu (accurate to ~1e-7 |Δu|, |Δu| ≈ h/r_g) to the fixed-point u rounds
+// only to 2^-30, so the walk is 4-5x slower at h = r_g/20 and slower still for smaller steps.
+fn direction_f32(d: vec3<i32>) -> vec3<f32> {
+  return vec3<f32>(d) * DIRECTION_UNIT;
+}
+
+// round(du · 2^29) for |du| <= 2, split at 2^12 as fraction_units (lattice.wgsl) does, so both
+// parts stay within integer_to_i32's range; du · 2^29 has 24 significant bits, the split is exact.
+fn direction_units(du: vec3<f32>) -> vec3<i32> {
+  let units = du * DIRECTION_UNITS;
+  let high = floor(units * (1.0 / 4096.0)); // |high| <= 2^18
+  let low = round(units - high * 4096.0);   // in [0, 4096]
+  return integer_to_i32(high) * 4096 + integer_to_i32(low);
+}
+
+// |u|² − 1 beyond which the fixed-point u is scaled back to the unit sphere. The rotation keeps
+// |u| but the roundings of Δu walk it by ~1e-9 per step; an f32 estimate of |u|² is good to
+// ~2e-7, so the rescaling (along u: no change of direction) only acts beyond that.
+const NORM_TOLERANCE: f32 = 4e-7;
 
 // Distance a >= 0 from p (|p| < r) along the unit vector d to the sphere |p + a d| = r:
 // positive root of a² + 2 a (p·d) + |p|² - r² = 0, in the cancellation-free form.
@@ -90,7 +114,8 @@ fn track(@builtin(global_invocation_id) gid: vec3<u32>) {
   let index = active_in[slot];
   var state = particles[index];
   var x = LatticePoint(state.cell, state.fraction);
-  var u = state.direction;
+  var ud = state.direction;
+  var u = direction_f32(ud);
   var crossed = (state.status & PARTICLE_CROSSED) != 0u;
   let has_sphere = params.sphere_radius_cells > 0.0;
   let r = params.sphere_radius_cells;
@@ -108,9 +133,13 @@ fn track(@builtin(global_invocation_id) gid: vec3<u32>) {
     // drift, kick, drift
     let x_half = lattice_move(x, half * u);
     let b = magnetic_field(x_half);
-    var u_new = boris_rotate(u, kick * b);
-    // |u_new| = 1 in exact arithmetic; projecting the f32 round-off away keeps it there.
-    u_new = u_new * inverseSqrt(dot(u_new, u_new));
+    ud += direction_units(boris_change(u, kick * b));
+    var u_new = direction_f32(ud);
+    let norm_error = dot(u_new, u_new) - 1.0;
+    if (abs(norm_error) > NORM_TOLERANCE) {
+      ud -= direction_units((0.5 * norm_error) * u_new);
+      u_new = direction_f32(ud);
+    }
     let x_new = lattice_move(x_half, half * u_new);
     let step = params.first_step + taken;
     taken += 1u;
@@ -142,7 +171,7 @@ fn track(@builtin(global_invocation_id) gid: vec3<u32>) {
 
   state.cell = x.cell;
   state.fraction = x.fraction;
-  state.direction = u;
+  state.direction = ud;
   state.steps += taken;
   state.status = select(0u, PARTICLE_CROSSED, crossed) | select(0u, PARTICLE_STOPPED, stopped);
   particles[index] = state;

@@ -62,6 +62,9 @@ export function writeParams(p: DispatchParams, out: ArrayBuffer = new ArrayBuffe
 // struct Particle (track.wgsl): 48 bytes, storage.
 export const PARTICLE_BYTES = 48;
 const PARTICLE_WORDS = PARTICLE_BYTES / 4;
+/** Fixed-point units of the direction u per unit (track.wgsl): |u| <= 1 and a step's change
+ *  |Δu| <= 2 both fit an i32. */
+export const DIRECTION_UNITS = 2 ** 29;
 
 /** Writes the launch state of particles [0, n): all at the observer, directions u(0), no steps. */
 export function writeLaunchStates(
@@ -72,7 +75,6 @@ export function writeLaunchStates(
   originCell: readonly [number, number, number],
   originFraction: Uint32Array,
 ): void {
-  const f = new Float32Array(out);
   const i = new Int32Array(out);
   const u = new Uint32Array(out);
   for (let p = 0; p < n; p++) {
@@ -86,20 +88,18 @@ export function writeLaunchStates(
     u[w + 5] = originFraction[1];
     u[w + 6] = originFraction[2];
     u[w + 7] = 0; //                         28: steps
-    f[w + 8] = directions[d]; //             32: direction
-    f[w + 9] = directions[d + 1];
-    f[w + 10] = directions[d + 2];
+    i[w + 8] = Math.round(directions[d] * DIRECTION_UNITS); // 32: direction, fixed point
+    i[w + 9] = Math.round(directions[d + 1] * DIRECTION_UNITS);
+    i[w + 10] = Math.round(directions[d + 2] * DIRECTION_UNITS);
     u[w + 11] = 0; //                        44: _pad
   }
 }
 
 /** Typed views of a particle buffer read back from the GPU. */
 export class ParticleView {
-  private readonly f: Float32Array;
   private readonly i: Int32Array;
   private readonly u: Uint32Array;
   constructor(bytes: ArrayBuffer) {
-    this.f = new Float32Array(bytes);
     this.i = new Int32Array(bytes);
     this.u = new Uint32Array(bytes);
   }
@@ -117,7 +117,7 @@ export class ParticleView {
     return this.u[p * PARTICLE_WORDS + 7];
   }
   direction(p: number, axis: number): number {
-    return this.f[p * PARTICLE_WORDS + 8 + axis];
+    return this.i[p * PARTICLE_WORDS + 8 + axis] / DIRECTION_UNITS;
   }
 }
 
@@ -246,6 +246,8 @@ export function shaderPrelude(c: KernelConstants): string {
     `const WORKGROUP_SIZE: u32 = ${WORKGROUP_SIZE}u;`,
     `const PARTICLE_CROSSED: u32 = ${PARTICLE_CROSSED}u;`,
     `const PARTICLE_STOPPED: u32 = ${PARTICLE_STOPPED}u;`,
+    `const DIRECTION_UNITS: f32 = ${DIRECTION_UNITS}.0;`,
+    `const DIRECTION_UNIT: f32 = ${1 / DIRECTION_UNITS};`,
   ];
   if (c.modeCount !== undefined) lines.push(`const MODE_COUNT: u32 = ${c.modeCount}u;`);
   if (c.gridBits !== undefined) lines.push(`const GRID_BITS: u32 = ${c.gridBits}u;`);
