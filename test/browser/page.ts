@@ -21,7 +21,8 @@ export const CHROMIUM = '/usr/bin/chromium';
  * --enable-unsafe-webgpu: Chromium on Linux offers WebGPU only with it (without: "No available
  * adapters"); it then falls back to SwiftShader when there is no GPU, no other flag needed.
  * --enable-webgpu-developer-features: unmasks GPUAdapterInfo.description ("SwiftShader Device
- * (Subzero)"), which the tracker reads to recognize a CPU adapter (isCpuAdapter).
+ * (Subzero)"), so the test output names the adapter (isCpuAdapter also knows the masked info by
+ * its architecture, "swiftshader").
  */
 export const CHROMIUM_ARGS = ['--enable-unsafe-webgpu', '--enable-webgpu-developer-features'];
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTracker } from '../backends.ts';
+import { isCpuAdapter } from './tracker.ts';
 
 /** A WebGPU implementation without an adapter: what navigator.gpu / Dawn give on a machine without a driver. */
 const noAdapter = { requestAdapter: async () => null } as unknown as GPU;
@@ -31,5 +32,16 @@ describe('backend choice', () => {
     expect(tracker.backend).toBe('cpu');
     expect(reason).toMatch(/^cpu: requested/);
     await tracker.dispose();
+  });
+});
+
+describe('CPU adapters (the inline mode table pays only there)', () => {
+  const info = (vendor: string, architecture: string, description: string, device = '') => ({ vendor, architecture, description, device }) as GPUAdapterInfo;
+  it('recognizes lavapipe, SwiftShader (also with Chromium\'s masked info) and no real GPU', () => {
+    expect(isCpuAdapter(info('mesa', '', 'llvmpipe (LLVM 15.0.6, 256 bits)'))).toBe(true);
+    expect(isCpuAdapter(info('google', 'swiftshader', 'SwiftShader Device (Subzero)'))).toBe(true);
+    expect(isCpuAdapter(info('google', 'swiftshader', ''))).toBe(true);
+    expect(isCpuAdapter(info('nvidia', 'hopper', 'NVIDIA H100 80GB HBM3'))).toBe(false);
+    expect(isCpuAdapter(info('amd', 'rdna-3', ''))).toBe(false);
   });
 });

@@ -100,9 +100,11 @@ const MiB = 1024 * 1024;
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** True for adapters that run on the CPU (lavapipe, SwiftShader): the inline mode table pays there. */
+/** True for adapters that run on the CPU (lavapipe, SwiftShader): the inline mode table pays there.
+ *  Chromium masks the description unless developer features are on, but still reports
+ *  architecture "swiftshader" for its CPU adapter. */
 export function isCpuAdapter(info: GPUAdapterInfo): boolean {
-  return info.architecture === 'software' || /llvmpipe|lavapipe|swiftshader/i.test(`${info.description} ${info.device} ${info.vendor}`);
+  return info.architecture === 'software' || /llvmpipe|lavapipe|swiftshader/i.test(`${info.description} ${info.device} ${info.vendor} ${info.architecture}`);
 }
 
 /** One line naming the adapter, e.g. "llvmpipe: Mesa 25.0.7 (LLVM 15.0.6) (mesa software)". */
