@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parkMiller as rng, gauss } from '../../test/helpers/random.ts';
 import {
   backtrackingNoiseLevel,
   clStats,
@@ -14,18 +15,6 @@ import {
 } from './ensemble.ts';
 import { alm2cl, almIndex, almSize, anafast } from './harmonics.ts';
 import { nside2npix } from './healpix.ts';
-
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 48271) % 2147483647;
-    return s / 2147483647;
-  };
-}
-
-function gauss(r: () => number): number {
-  return Math.sqrt(-2 * Math.log(r() + 1e-300)) * Math.cos(2 * Math.PI * r());
-}
 
 describe('ensemble statistics', () => {
   it('clStats: mean, sample std (n − 1) and standard error by hand (1e-15)', () => {

@@ -1,20 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parkMiller as rng, gauss } from '../../test/helpers/random.ts';
 import { f64, i32, runHealpy, type HealpyResult } from '../../test/helpers/healpy.ts';
 import { alm2cl, alm2map, almGetLmax, almIndex, almSize, anafast, map2alm } from './harmonics.ts';
 import { ringDft } from './harmonicsRingFft.ts';
 import { nside2npix, pixelCentres, reorder, UNSEEN } from './healpix.ts';
-
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 48271) % 2147483647;
-    return s / 2147483647;
-  };
-}
-
-function gauss(r: () => number): number {
-  return Math.sqrt(-2 * Math.log(r() + 1e-300)) * Math.cos(2 * Math.PI * r());
-}
 
 /** White noise, unit variance. */
 function randomMap(nside: number, seed: number): Float64Array {

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parkMiller as rng } from '../../test/helpers/random.ts';
 import { f64, i32, runHealpy, type HealpyResult } from '../../test/helpers/healpy.ts';
 import {
   ang2pix,
@@ -21,15 +22,6 @@ import {
   vec2pix,
   vec2pixArray,
 } from './healpix.ts';
-
-/** Park–Miller generator: deterministic test inputs without extra dependencies. */
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 48271) % 2147483647;
-    return s / 2147483647;
-  };
-}
 
 const NSIDES_NB = [1, 2, 4, 16, 64, 256];
 const NSIDES_CENTRES = [1, 2, 4, 16, 64, 256];

@@ -1,16 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parkMiller as rng } from '../../test/helpers/random.ts';
 import { f64, runHealpy, type HealpyResult } from '../../test/helpers/healpy.ts';
 import { alm2map, almIndex, almSize } from './harmonics.ts';
 import { nside2npix, pixelCentres, reorder, UNSEEN } from './healpix.ts';
 import { realBasisSize, realYlm, removeMultipoles } from './multipoles.ts';
-
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 48271) % 2147483647;
-    return s / 2147483647;
-  };
-}
 
 /** 1 + dipole + l = 2..6 structure + white noise: every multipole present. */
 function testMap(nside: number, seed: number): Float64Array {

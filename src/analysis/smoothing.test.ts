@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { parkMiller as rng } from '../../test/helpers/random.ts';
 import { dipoleFromMap } from './dipole.ts';
 import { nside2npix, pixelCentres, queryDisc, reorder, UNSEEN } from './healpix.ts';
 import { smoothTopHat } from './smoothing.ts';
-
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 48271) % 2147483647;
-    return s / 2147483647;
-  };
-}
 
 /** The definition, by brute force: mean (or sum) over queryDisc's pixels that pass the mask. */
 function bruteForce(map: Float64Array, mask: Uint8Array, nside: number, rDeg: number, nest: boolean, sum = false): Float64Array {
