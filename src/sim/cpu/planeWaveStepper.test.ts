@@ -97,6 +97,21 @@ interface Comparison {
  * stepper's field, with a shortened step every `landEvery` steps, and compares B and the modes'
  * (cos θ, sin θ) at every midpoint with the reference, and B with the direct sum.
  */
+/**
+ * The Boris kick of integrate.ts written out again, as the tests' independent reference:
+ * u ← u + s·(u' × τ), u' = u + u × τ, τ = f·B, s = 2/(1 + τ²). Returns the new u.
+ */
+function borisKick(ux: number, uy: number, uz: number, b: Float64Array, f: number): [number, number, number] {
+  const tx = b[0] * f;
+  const ty = b[1] * f;
+  const tz = b[2] * f;
+  const s = 2 / (1 + tx * tx + ty * ty + tz * tz);
+  const px = ux + (uy * tz - uz * ty);
+  const py = uy + (uz * tx - ux * tz);
+  const pz = uz + (ux * ty - uy * tx);
+  return [ux + s * (py * tz - pz * ty), uy + s * (pz * tx - px * tz), uz + s * (px * ty - py * tx)];
+}
+
 function compareAlongTrajectory(field: FieldData, origin: Vec3, h: number, steps: number, landEvery: number, syncInterval: number): Comparison {
   const stepper = new PlaneWaveStepper(field.turbulence as ModeTurbulence, field.b0, origin, h, { syncInterval });
   const every = new PlaneWaveStepper(field.turbulence as ModeTurbulence, field.b0, origin, h, { syncInterval: 1 });
@@ -155,17 +170,7 @@ function compareAlongTrajectory(field: FieldData, origin: Vec3, h: number, steps
       }
       r.directBound = Math.max(r.directBound, (U * bound) / brms);
     }
-    const f = kappa * half;
-    const tx = b[0] * f;
-    const ty = b[1] * f;
-    const tz = b[2] * f;
-    const s = 2 / (1 + tx * tx + ty * ty + tz * tz);
-    const px = ux + (uy * tz - uz * ty);
-    const py = uy + (uz * tx - ux * tz);
-    const pz = uz + (ux * ty - uy * tx);
-    ux += s * (py * tz - pz * ty);
-    uy += s * (pz * tx - px * tz);
-    uz += s * (px * ty - py * tx);
+    [ux, uy, uz] = borisKick(ux, uy, uz, b, kappa * half);
     x = xm + half * ux;
     y = ym + half * uy;
     z = zm + half * uz;
@@ -292,15 +297,7 @@ describe('cpu tracker with plane waves', () => {
         const ym = y + half * uy;
         const zm = z + half * uz;
         evaluate(xm, ym, zm, b);
-        const f = kappa * half;
-        const [tx, ty, tz] = [b[0] * f, b[1] * f, b[2] * f];
-        const s = 2 / (1 + tx * tx + ty * ty + tz * tz);
-        const px = ux + (uy * tz - uz * ty);
-        const py = uy + (uz * tx - ux * tz);
-        const pz = uz + (ux * ty - uy * tx);
-        ux += s * (py * tz - pz * ty);
-        uy += s * (pz * tx - px * tz);
-        uz += s * (px * ty - py * tx);
+        [ux, uy, uz] = borisKick(ux, uy, uz, b, kappa * half);
         x = xm + half * ux;
         y = ym + half * uy;
         z = zm + half * uz;
