@@ -12,14 +12,15 @@
  * Vectors are in the simulation's equatorial axes (frames.ts), so the direction is (α, δ);
  * `dipoleDirection(..., 'galactic')` gives (l, b).
  */
-import { fromEquatorial, vecToLonLat, type Frame, type Vec3Tuple } from '../config/frames.ts';
+import { fromEquatorial, vecToLonLat, type Frame } from '../config/frames.ts';
 import { almGetLmax, almIndex } from './harmonics.ts';
 import { removeMultipoles } from './multipoles.ts';
+import type { Vec3 } from '../config/vec3.ts';
 
 const SQRT_3_4PI = Math.sqrt(3 / (4 * Math.PI));
 
 /** Dipole vector δ from alm (healpy order, interleaved; any lmax ≥ 1), in the map's units. */
-export function dipoleFromAlm(alm: Float64Array): Vec3Tuple {
+export function dipoleFromAlm(alm: Float64Array): Vec3 {
   const lmax = almGetLmax(alm.length);
   if (lmax < 1) throw new RangeError('dipoleFromAlm: alm needs lmax ≥ 1');
   const i10 = 2 * almIndex(1, 0, lmax);
@@ -77,7 +78,7 @@ export interface DipoleFit extends DipoleDirection {
   /** Fitted monopole I_0 (the mean for a full-sky map). */
   monopole: number;
   /** δ (divided by I_0 if `relative`), equatorial axes. */
-  vector: Vec3Tuple;
+  vector: Vec3;
 }
 
 /**

@@ -18,6 +18,7 @@
  *    is limited to radii < π/2, and it has no ring tables or sub-pixel points: written here.
  */
 import * as hs from '@hscmap/healpix';
+import type { Vec3 } from '../config/vec3.ts';
 
 /** healpy's marker for a missing pixel value (`hp.UNSEEN`). */
 export const UNSEEN = -1.6375e30;
@@ -30,7 +31,6 @@ export interface OrderOptions {
   nest?: boolean;
 }
 
-export type Vec3 = [number, number, number];
 
 /** True if `nside` is a power of two in [1, NSIDE_MAX]. */
 export function isNsideOk(nside: number): boolean {

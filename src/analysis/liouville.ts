@@ -9,8 +9,8 @@
  * All work with g = ∇φ/φ (pc^-1) and return f/φ per particle; `relativeIntensity` divides by the
  * sky mean (Eq. 1, 48). The models never know which backend produced the end states.
  */
-import type { Vec3 } from '../turbulence/field.ts';
 import type { Snapshot, SphereCrossings } from '../sim/types.ts';
+import type { Vec3 } from '../config/vec3.ts';
 
 /** Symmetric 3x3 tensor, row-major, pc (units of c·pc). */
 export type Tensor3 = Float64Array;

@@ -4,9 +4,10 @@
  * Galactic vectors are rotated into it with the matrix below.
  */
 import { DEG } from './units.ts';
+import type { Direction } from './schema.ts';
+import type { Vec3 } from './vec3.ts';
 
 export type Frame = 'equatorial' | 'galactic';
-export type Vec3Tuple = [number, number, number];
 export type Mat3 = readonly [number, number, number, number, number, number, number, number, number];
 
 /**
@@ -27,7 +28,7 @@ export function transpose(m: Mat3): Mat3 {
 
 export const GALACTIC_TO_EQUATORIAL: Mat3 = transpose(EQUATORIAL_TO_GALACTIC);
 
-export function applyMat3(m: Mat3, v: readonly [number, number, number]): Vec3Tuple {
+export function applyMat3(m: Mat3, v: Vec3): Vec3 {
   return [
     m[0] * v[0] + m[1] * v[1] + m[2] * v[2],
     m[3] * v[0] + m[4] * v[1] + m[5] * v[2],
@@ -36,14 +37,14 @@ export function applyMat3(m: Mat3, v: readonly [number, number, number]): Vec3Tu
 }
 
 /** Unit vector of longitude/latitude in degrees (α, δ or l, b) in that frame's own axes. */
-export function lonLatToVec(lonDeg: number, latDeg: number): Vec3Tuple {
+export function lonLatToVec(lonDeg: number, latDeg: number): Vec3 {
   const lon = lonDeg * DEG;
   const lat = latDeg * DEG;
   return [Math.cos(lon) * Math.cos(lat), Math.sin(lon) * Math.cos(lat), Math.sin(lat)];
 }
 
 /** Longitude in [0, 360) and latitude in [-90, 90] degrees of a (not necessarily unit) vector. */
-export function vecToLonLat(v: readonly [number, number, number]): { lonDeg: number; latDeg: number } {
+export function vecToLonLat(v: Vec3): { lonDeg: number; latDeg: number } {
   const r = Math.hypot(v[0], v[1], v[2]);
   let lon = Math.atan2(v[1], v[0]) / DEG;
   if (lon < 0) lon += 360;
@@ -51,11 +52,26 @@ export function vecToLonLat(v: readonly [number, number, number]): { lonDeg: num
 }
 
 /** A vector given in `frame` expressed in the simulation's equatorial axes. */
-export function toEquatorial(v: readonly [number, number, number], frame: Frame): Vec3Tuple {
+export function toEquatorial(v: Vec3, frame: Frame): Vec3 {
   return frame === 'equatorial' ? [v[0], v[1], v[2]] : applyMat3(GALACTIC_TO_EQUATORIAL, v);
 }
 
 /** An equatorial vector expressed in `frame`. */
-export function fromEquatorial(v: readonly [number, number, number], frame: Frame): Vec3Tuple {
+export function fromEquatorial(v: Vec3, frame: Frame): Vec3 {
   return frame === 'equatorial' ? [v[0], v[1], v[2]] : applyMat3(EQUATORIAL_TO_GALACTIC, v);
+}
+
+/**
+ * Unit vector of a Direction in equatorial axes. A Cartesian vector is already in those axes
+ * (normalized here); {frame, lonDeg, latDeg} is rotated from its frame.
+ */
+export function directionToUnitVector(direction: Direction): Vec3 {
+  const v = Array.isArray(direction)
+    ? direction
+    : toEquatorial(lonLatToVec(direction.lonDeg, direction.latDeg), direction.frame);
+  const norm = Math.hypot(v[0], v[1], v[2]);
+  if (!(norm > 0) || !Number.isFinite(norm)) {
+    throw new Error(`direction [${v.join(', ')}]: must be a finite non-zero vector`);
+  }
+  return [v[0] / norm, v[1] / norm, v[2] / norm];
 }

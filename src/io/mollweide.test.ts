@@ -14,8 +14,8 @@ import {
   mollweideTheta,
   rasterizeMollweide,
 } from './mollweide.ts';
+import { DEG } from '../config/units.ts';
 
-const DEG = Math.PI / 180;
 
 /** Independent solution of 2θ + sin 2θ = π sin(lat) by bisection (the renderer uses Newton). */
 function thetaByBisection(latDeg: number): number {

@@ -22,8 +22,8 @@ import { formatTickValues, niceLinearTicks, powerOfTen } from './axes.ts';
 import { type Colormap, colormapByName, colormapLut, type ColormapName, isBadPixel, resolveRange } from './colormap.ts';
 import type { HealpixOrdering } from './fits.ts';
 import { escapeXml, num, svgOpen, svgText, svgToPng, writeFigure } from './svg.ts';
+import { DEG } from '../config/units.ts';
 
-const DEG = Math.PI / 180;
 
 /** The Mollweide auxiliary angle θ for latitude `lat` (radians): 2θ + sin 2θ = π sin lat, by Newton's method. */
 export function mollweideTheta(lat: number): number {

@@ -3,7 +3,8 @@
  * A backend never decides physics: the job says what to integrate, the end states say where
  * the particles went; the Liouville models never know which backend ran.
  */
-import type { FieldData, Vec3 } from '../turbulence/field.ts';
+import type { FieldData } from '../turbulence/field.ts';
+import type { Vec3 } from '../config/vec3.ts';
 
 export type BackendName = 'cpu' | 'webgpu' | 'gpujs';
 

@@ -4,12 +4,13 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { FieldConfig } from '../config/schema.ts';
-import { MODE_A, MODE_K, MODE_STRIDE, type FieldData, type FieldSummary, type ModeTurbulence, type TurbulenceData, type Vec3 } from './field.ts';
+import { MODE_A, MODE_K, MODE_STRIDE, type FieldData, type FieldSummary, type ModeTurbulence, type TurbulenceData } from './field.ts';
 import { generateGrid, gridCorrelationLengthPc, gridSpecOf } from './grid.ts';
 import { loadModeTable } from './modeTable.ts';
 import { drawPlaneWaves } from './planeWaves.ts';
 import { regularField } from './regular.ts';
 import { describeSpectrum, discreteCorrelationLengthPc } from './spectrum.ts';
+import type { Vec3 } from '../config/vec3.ts';
 
 export interface CreateFieldOptions {
   /** Directory that a relative modeTableFile is resolved against (default: the working directory). */

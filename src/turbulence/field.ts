@@ -3,8 +3,7 @@
  * grid. Plain typed arrays so the same object goes to worker threads (SharedArrayBuffer) and to
  * GPU buffers unchanged.
  */
-
-export type Vec3 = readonly [number, number, number];
+import type { Vec3 } from '../config/vec3.ts';
 
 /**
  * Plane-wave mode table layout, MODE_STRIDE float64 per mode:

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { vecToLonLat } from '../config/frames.ts';
-import { directionToUnitVector, regularField } from './regular.ts';
+import { directionToUnitVector } from '../config/frames.ts';
+import { regularField } from './regular.ts';
 
 describe('regular field B0', () => {
   it('normalizes a Cartesian direction and scales it by b0UG (1e-15)', () => {

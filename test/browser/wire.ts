@@ -3,8 +3,9 @@
  * page (typed arrays become number[]; NaN, for particles that never crossed the sphere, survives).
  * Imported by both sides, so nothing here may use Node APIs.
  */
-import type { FieldData, FieldSummary, Vec3 } from '../../src/turbulence/field.ts';
+import type { FieldData, FieldSummary } from '../../src/turbulence/field.ts';
 import type { EndStates, StopConditions, TrackJob } from '../../src/sim/types.ts';
+import type { Vec3 } from '../../src/config/vec3.ts';
 
 export type WireTurbulence =
   | { readonly kind: 'modes'; readonly table: number[] }

@@ -1,6 +1,7 @@
 /** Small hand-built fields for tests that must not depend on the turbulence generators. */
-import type { FieldData, Vec3 } from '../../src/turbulence/field.ts';
+import type { FieldData } from '../../src/turbulence/field.ts';
 import { MODE_STRIDE } from '../../src/turbulence/field.ts';
+import type { Vec3 } from '../../src/config/vec3.ts';
 
 export function uniformField(b0: Vec3): FieldData {
   return {

@@ -3,13 +3,12 @@
  * the HEALPix pixels, snapshot times, step, Liouville model parameters, and which maps the run
  * makes. Realizations and shards all share one plan.
  */
-import { GALACTIC_TO_EQUATORIAL, applyMat3, type Frame } from '../../config/frames.ts';
+import { GALACTIC_TO_EQUATORIAL, applyMat3, directionToUnitVector, type Frame } from '../../config/frames.ts';
 import { referenceGyroradiusPc, snapshotTimesPc, stepPc, validateRun } from '../../config/derived.ts';
 import type { Config } from '../../config/schema.ts';
-import { directionToUnitVector } from '../../turbulence/regular.ts';
-import type { Vec3 } from '../../turbulence/field.ts';
 import { nside2npix, subPixelDirections } from '../../analysis/healpix.ts';
 import type { StopConditions } from '../../sim/types.ts';
+import type { Vec3 } from '../../config/vec3.ts';
 
 /** One sky map per snapshot time (fixed-time and dipole models) or one at the sphere. */
 export interface MapSpec {

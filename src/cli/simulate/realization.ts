@@ -10,7 +10,7 @@ import { vecToLonLat } from '../../config/frames.ts';
 import { fieldSeed, noiseSeed } from '../../config/seeds.ts';
 import { createField } from '../../turbulence/create.ts';
 import { saveModeTable } from '../../turbulence/modeTable.ts';
-import type { FieldSummary, Vec3 } from '../../turbulence/field.ts';
+import type { FieldSummary } from '../../turbulence/field.ts';
 import type { EndStates, TrackProgress, Tracker } from '../../sim/types.ts';
 import { dipoleFromMap } from '../../analysis/dipole.ts';
 import { backtrackingNoiseLevel } from '../../analysis/ensemble.ts';
@@ -29,6 +29,7 @@ import {
 import { writeHealpixFits, type ExtraCard } from '../../io/fits.ts';
 import type { MapSpec, RunPlan } from './plan.ts';
 import { fieldPath, mapPath, recordPath, writeJsonAtomic } from './runDir.ts';
+import type { Vec3 } from '../../config/vec3.ts';
 
 export interface MapRecord {
   readonly label: string;

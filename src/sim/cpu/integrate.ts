@@ -24,8 +24,9 @@
 import { rotationRatePerUGPerPc } from '../../config/units.ts';
 import { createFieldEvaluator } from '../../turbulence/evaluate.ts';
 import { PlaneWaveStepper } from './planeWaveStepper.ts';
-import type { FieldData, Vec3 } from '../../turbulence/field.ts';
+import type { FieldData } from '../../turbulence/field.ts';
 import type { StopConditions } from '../types.ts';
+import type { Vec3 } from '../../config/vec3.ts';
 
 export interface IntegrationParams {
   readonly field: FieldData;

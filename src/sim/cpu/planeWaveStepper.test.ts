@@ -3,11 +3,12 @@ import { FieldSchema } from '../../config/schema.ts';
 import { rigidityForGyroradiusPV, rotationRatePerUGPerPc } from '../../config/units.ts';
 import { createField } from '../../turbulence/create.ts';
 import { createFieldEvaluator } from '../../turbulence/evaluate.ts';
-import { MODE_STRIDE, referenceFieldUG, type FieldData, type ModeTurbulence, type Vec3 } from '../../turbulence/field.ts';
+import { MODE_STRIDE, referenceFieldUG, type FieldData, type ModeTurbulence } from '../../turbulence/field.ts';
 import { spiralDirections } from '../launch.ts';
 import type { TrackJob } from '../types.ts';
 import { DEFAULT_SYNC_INTERVAL, PlaneWaveStepper, seriesRadius } from './planeWaveStepper.ts';
 import { CpuTracker } from './tracker.ts';
+import type { Vec3 } from '../../config/vec3.ts';
 
 const U = 2 ** -53;
 

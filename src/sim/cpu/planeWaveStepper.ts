@@ -52,8 +52,9 @@
  * 256-term sum dominates. M = 32 costs one Math.cos + Math.sin per mode every 32 steps
  * (~1 ns per mode and step); M = 8..128 measured 0.7..2.4e-15 max per mode.
  */
-import type { ModeTurbulence, Vec3 } from '../../turbulence/field.ts';
+import type { ModeTurbulence } from '../../turbulence/field.ts';
 import { MODE_STRIDE } from '../../turbulence/field.ts';
+import type { Vec3 } from '../../config/vec3.ts';
 
 /** Default steps between exact re-synchronizations (see the error bound above). */
 export const DEFAULT_SYNC_INTERVAL = 32;

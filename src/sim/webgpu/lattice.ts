@@ -5,7 +5,7 @@
  * encodes the observer and the mode table in float64, and turns GPU states back into float64
  * positions.
  */
-import { MODE_A, MODE_K, MODE_PHASE, MODE_STRIDE, type FieldData, type Vec3 } from '../../turbulence/field.ts';
+import { MODE_A, MODE_K, MODE_PHASE, MODE_STRIDE, type FieldData } from '../../turbulence/field.ts';
 import {
   MODE_AMPLITUDE,
   MODE_BYTES,
@@ -14,6 +14,7 @@ import {
   MODE_TURNS_PER_CELL,
   MODE_WORDS,
 } from './layout.ts';
+import type { Vec3 } from '../../config/vec3.ts';
 
 export interface Lattice {
   /** Cell size Λ in pc. */

@@ -15,7 +15,7 @@
  * Positions come back to float64 as x_obs + ((cell - cell_obs) + (f - f_obs)·2^-32) Λ.
  */
 import { rotationRatePerUGPerPc } from '../../config/units.ts';
-import { MODE_STRIDE, type FieldData, type Vec3 } from '../../turbulence/field.ts';
+import { MODE_STRIDE, type FieldData } from '../../turbulence/field.ts';
 import { DeviceLimitError, type EndStates, type JobShape, type Preflight, type Snapshot, type SphereCrossings, type TrackJob, type TrackProgress, type Tracker } from '../types.ts';
 import { chooseLattice, latticeToPc, packModes, type Lattice } from './lattice.ts';
 import {
@@ -42,6 +42,7 @@ import { buildSchedule, stepStartPc, type Schedule } from './schedule.ts';
 import { inlineModesSource } from './inline.ts';
 import { DispatchPacer } from './pacer.ts';
 import { kernelSource, type GeneratedModule, type ShaderLoader } from './shaders.ts';
+import type { Vec3 } from '../../config/vec3.ts';
 
 export interface WebGpuEnvironment {
   /** navigator.gpu, or createNodeGpu() from node.ts. */
