@@ -1,6 +1,6 @@
 /**
  * The benchmark as a script: the same as `npx crsky bench` (src/cli/commands/bench.ts, on top of
- * src/sim/bench.ts), for `node --import tsx scripts/bench.ts [--quick] [--json FILE] ...`.
+ * src/sim/node/bench.ts), for `node --import tsx scripts/bench.ts [--quick] [--json FILE] ...`.
  */
 import { pathToFileURL } from 'node:url';
 import { main as cli } from '../src/cli/main.ts';

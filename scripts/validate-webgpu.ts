@@ -14,8 +14,8 @@
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { runningDiffusion, type DiffusionRow } from '../src/analysis/diffusion.ts';
-import { benchDirections } from '../src/sim/bench.ts';
-import { createTracker } from '../src/sim/backends.ts';
+import { benchDirections } from '../src/sim/node/bench.ts';
+import { createTracker } from '../src/sim/node/backends.ts';
 import { logSpacedTimes } from '../src/sim/launch.ts';
 import type { EndStates, TrackJob } from '../src/sim/types.ts';
 import { FieldSchema } from '../src/config/schema.ts';

@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/load.ts';
+import { resolveConfig } from '../src/config/resolve.ts';
 import { fieldSeed } from '../src/config/seeds.ts';
 import { createField } from '../src/turbulence/create.ts';
-import { createTracker } from '../src/sim/backends.ts';
+import { createTracker } from '../src/sim/node/backends.ts';
 import type { Tracker } from '../src/sim/types.ts';
 import { anafast } from '../src/analysis/harmonics.ts';
 import { fixedTimeDensity, measuredDiffusionTensor, pixelMeans, relativeIntensity } from '../src/analysis/liouville.ts';
-import { makePlan } from '../src/cli/simulate/plan.ts';
+import { makePlan } from '../src/pipeline/plan.ts';
 
 /**
  * Long back-tracking (Omega·T = 100, past the onset of chaos) on both backends in the same field
@@ -20,8 +20,8 @@ describe('webgpu and cpu give the same sky-map statistics', () => {
   });
 
   it('C_1..C_8 at Omega·T = 100 agree within 3 sigma in each of 2 realizations', async () => {
-    const { config } = loadConfig({ preset: 'quick', overrides: [{ tracking: { timesOmega: [100] }, field: { turbulence: { modes: 32 } } }] });
-    const plan = makePlan(config, process.cwd());
+    const { config } = resolveConfig({ preset: 'quick', overrides: [{ tracking: { timesOmega: [100] }, field: { turbulence: { modes: 32 } } }] });
+    const plan = makePlan(config);
     const gpu = (await createTracker('webgpu')).tracker;
     const cpu = (await createTracker('cpu', { threads: 2 })).tracker;
     trackers.push(gpu, cpu);

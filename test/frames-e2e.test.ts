@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/load.ts';
+import { resolveConfig } from '../src/config/resolve.ts';
 import { createField } from '../src/turbulence/create.ts';
 import { CpuTracker } from '../src/sim/cpu/tracker.ts';
 import { fixedTimeDensity, pixelMeans, relativeIntensity } from '../src/analysis/liouville.ts';
-import { makePlan } from '../src/cli/simulate/plan.ts';
-import { dipoleOf } from '../src/cli/simulate/realization.ts';
+import { makePlan } from '../src/pipeline/plan.ts';
+import { dipoleOf } from '../src/pipeline/realization.ts';
 
 /**
  * The frames end to end: with B = 0 a gradient towards the Galactic centre must give a dipole
@@ -14,7 +14,7 @@ import { dipoleOf } from '../src/cli/simulate/realization.ts';
 describe('sky frames through the whole pipeline', () => {
   for (const [frame, lon, lat] of [['galactic', 0, 0], ['equatorial', 266.405, -28.936]] as const) {
     it(`a gradient towards the Galactic centre gives a dipole at (${lon}°, ${lat}°) on a ${frame} map`, async () => {
-      const { config } = loadConfig({
+      const { config } = resolveConfig({
         overrides: [{
           field: { b0UG: 0, turbulence: { brmsUG: 0 } },
           particles: { nside: 16, frame },
@@ -22,7 +22,7 @@ describe('sky frames through the whole pipeline', () => {
           liouville: { model: 'fixed-time', diffusion: 'none', gradient: { direction: { frame: 'galactic', lonDeg: 0, latDeg: 0 }, magnitudePerPc: 1e-4 } },
         }],
       });
-      const plan = makePlan(config, process.cwd());
+      const plan = makePlan(config);
       const tracker = new CpuTracker({ threads: 0 });
       const es = await tracker.track({
         field: createField(config.field, 'frames'), rigidityPV: 1, chargeSign: -1, origin: plan.observer,

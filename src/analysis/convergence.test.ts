@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../config/load.ts';
+import { resolveConfig } from '../config/resolve.ts';
 import { rigidityForGyroradiusPV } from '../config/units.ts';
 import { createField } from '../turbulence/create.ts';
-import { CpuTracker } from '../sim/cpu/tracker.ts';
+import { createCpuTracker } from '../sim/node/cpu.ts';
 import { isotropicDirections } from '../sim/launch.ts';
 import { runningDiffusion, type DiffusionRealization } from './diffusion.ts';
 
@@ -13,14 +13,14 @@ import { runningDiffusion, type DiffusionRealization } from './diffusion.ts';
  */
 describe('step convergence', () => {
   it('halving the step moves D_iso by less than its statistical error', async () => {
-    const { config } = loadConfig({
+    const { config } = resolveConfig({
       overrides: [{ field: { b0UG: 0, turbulence: { brmsUG: 1, modes: 64, spectrum: { kind: 'kolmogorov', lMinPc: 1, lMaxPc: 100 } } } }],
     });
     const lc = createField(config.field, 'conv:0').summary.correlationLengthPc;
     const rg = 0.3 * lc;
     const rigidityPV = rigidityForGyroradiusPV(rg, 1);
     const times = [0.5 * lc, 2 * lc, 8 * lc, 20 * lc];
-    const tracker = new CpuTracker({ threads: 2 });
+    const tracker = createCpuTracker({ threads: 2 });
     const run = async (div: number): Promise<DiffusionRealization[]> => {
       const out: DiffusionRealization[] = [];
       for (let r = 0; r < 8; r++) {

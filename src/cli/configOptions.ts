@@ -4,7 +4,8 @@
  * path, unit and range; the schema (src/config/schema.ts) has the final word on validation.
  */
 import type { Argv } from 'yargs';
-import { loadConfig, mergeConfig, type ConfigSources } from '../config/load.ts';
+import { mergeConfig } from '../config/resolve.ts';
+import { loadConfig, type ConfigFileSources } from '../io/configFile.ts';
 import { PRESETS } from '../config/presets.ts';
 import type { Config } from '../config/schema.ts';
 
@@ -73,7 +74,7 @@ export function configFromArgs(args: ConfigArgs, extra: Record<string, unknown> 
     const v = args[name];
     if (v !== undefined) overrides = mergeConfig(overrides as never, pathObject(s.path, v) as never);
   }
-  const src: ConfigSources = {
+  const src: ConfigFileSources = {
     preset: args.preset,
     file: args.config,
     overrides: [overrides as never],

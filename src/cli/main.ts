@@ -3,7 +3,7 @@
  * this file wires them into yargs and maps errors to exit codes (2: bad input, 1: failure).
  */
 import yargs from 'yargs';
-import { ConfigError } from '../config/load.ts';
+import { ConfigError } from '../config/errors.ts';
 import { diffusionCommand } from './commands/diffusion.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { mergeCommand } from './commands/merge.ts';

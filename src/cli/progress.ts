@@ -57,6 +57,8 @@ export function createProgress(opts: ProgressOptions): Progress {
       notTTYSchedule: 5000,
       hideCursor: true,
       etaBuffer: 50,
+      // realizations done is fractional while one runs: two decimals, not 0.028268551236749116
+      formatValue: (v: number, _o: unknown, type: string) => (type === 'value' && !Number.isInteger(v) ? v.toFixed(2) : String(v)),
     },
     cliProgress.Presets.shades_classic,
   );

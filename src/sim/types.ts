@@ -80,7 +80,11 @@ export interface Tracker {
   readonly backend: BackendName;
   /** What it runs on, e.g. "2 worker threads, AMD EPYC" or "llvmpipe (LLVM 19, 256 bits)". */
   readonly device: string;
-  track(job: TrackJob, onProgress?: (p: TrackProgress) => void): Promise<EndStates>;
+  /**
+   * Integrates the job. An aborted `signal` stops it between slices or dispatches: the promise
+   * rejects with the signal's reason and the tracker stays usable.
+   */
+  track(job: TrackJob, onProgress?: (p: TrackProgress) => void, signal?: AbortSignal): Promise<EndStates>;
   /** Releases threads and GPU resources; the tracker cannot be used afterwards. */
   dispose(): Promise<void>;
 }

@@ -1,18 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../config/errors.ts';
 import { FieldSchema, type FieldConfig } from '../config/schema.ts';
 import { createField } from './create.ts';
 import { createFieldEvaluator } from './evaluate.ts';
 import { modeCount } from './field.ts';
-import { saveModeTable } from './modeTable.ts';
 import { drawPlaneWaves } from './planeWaves.ts';
 import { powerLawCorrelationLengthPc } from './spectrum.ts';
-
-const dir = mkdtempSync(join(tmpdir(), 'crsky-create-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const config = (input: unknown): FieldConfig => FieldSchema.parse(input);
 
@@ -72,10 +65,10 @@ describe('createField', () => {
     }
   });
 
-  it('modeTableFile is read relative to baseDir and used as is; brmsUG = 0 switches turbulence off', () => {
+  it('a modeTableFile config uses the given table as is; without the table it throws; brmsUG = 0 switches turbulence off', () => {
     const t = drawPlaneWaves({ kind: 'kolmogorov', lMinPc: 2, lMaxPc: 50 }, 3, 40, 'table');
-    saveModeTable(join(dir, 'modes.csv'), t.table);
-    const f = createField(config({ turbulence: { modeTableFile: 'modes.csv' } }), 'ignored', { baseDir: dir });
+    expect(() => createField(config({ turbulence: { modeTableFile: 'modes.csv' } }), 'ignored')).toThrow(/the table itself must be given/);
+    const f = createField(config({ turbulence: { modeTableFile: 'modes.csv' } }), 'ignored', { modeTable: t });
     expect(f.turbulence?.kind).toBe('modes');
     if (f.turbulence?.kind !== 'modes') return;
     expect(Array.from(f.turbulence.table)).toEqual(Array.from(t.table));
@@ -84,7 +77,7 @@ describe('createField', () => {
     expect(f.summary.lMinPc).toBeGreaterThan(2);
     expect(f.summary.lMaxPc).toBeLessThan(50);
     expect(f.summary.description).toMatch(/mode table modes\.csv: 40 plane waves/);
-    const off = createField(config({ turbulence: { brmsUG: 0, modeTableFile: 'modes.csv' } }), 's', { baseDir: dir });
+    const off = createField(config({ turbulence: { brmsUG: 0, modeTableFile: 'modes.csv' } }), 's');
     expect(off.turbulence).toBeNull();
   });
 });

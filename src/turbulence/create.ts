@@ -1,40 +1,43 @@
 /**
  * One entry point from config to field: B0 plus turbulence drawn by the configured method
- * (plane waves or FFT grid) or read from a mode-table file, with its FieldSummary.
+ * (plane waves or FFT grid) or given as a mode table, with its FieldSummary.
  */
-import { isAbsolute, resolve } from 'node:path';
 import type { FieldConfig } from '../config/schema.ts';
 import { MODE_A, MODE_K, MODE_STRIDE, type FieldData, type FieldSummary, type ModeTurbulence, type TurbulenceData } from './field.ts';
 import { generateGrid, gridCorrelationLengthPc, gridSpecOf } from './grid.ts';
-import { loadModeTable } from './modeTable.ts';
 import { drawPlaneWaves } from './planeWaves.ts';
 import { regularField } from './regular.ts';
 import { describeSpectrum, discreteCorrelationLengthPc } from './spectrum.ts';
 import type { Vec3 } from '../config/vec3.ts';
 
-export interface CreateFieldOptions {
-  /** Directory that a relative modeTableFile is resolved against (default: the working directory). */
-  readonly baseDir?: string;
+/**
+ * Field data a config names by file but does not hold: the table of `modeTableFile`, read by the
+ * caller (src/io/modeTableFile.ts in Node; a fetch or an upload in a page).
+ */
+export interface FieldInputs {
+  readonly modeTable?: ModeTurbulence;
 }
 
 /**
  * B0 + dB for a field config. dB is fully determined by (spectrum, method, modes or grid, seed):
  *  - brmsUG = 0: no turbulence (a modeTableFile is then ignored too);
- *  - modeTableFile: that table as is (its own amplitudes; brmsUG, spectrum and method unused);
+ *  - modeTableFile: inputs.modeTable as is (its own amplitudes; brmsUG, spectrum and method unused);
  *  - method 'modes': `modes` plane waves (planeWaves.ts);
  *  - method 'grid': a gridN^3 FFT grid (grid.ts); throws ConfigError if the band does not fit.
  * summary.correlationLengthPc is the L_c of PHYSICS.md (2∫<dB(0)·dB(r)> dr / <dB^2>) of the
  * realization's own modes: π Σ p/|k| / Σ p over its plane waves or lattice wave vectors.
  */
-export function createField(cfg: FieldConfig, seed: string, options: CreateFieldOptions = {}): FieldData {
+export function createField(cfg: FieldConfig, seed: string, inputs: FieldInputs = {}): FieldData {
   const b0 = regularField(cfg.b0UG, cfg.b0Direction);
   const t = cfg.turbulence;
   if (t.brmsUG === 0) {
     return field(b0, null, { b0, brmsUG: 0, lMinPc: 0, lMaxPc: 0, correlationLengthPc: 0, description: 'no turbulence (brmsUG = 0)' });
   }
   if (t.modeTableFile !== undefined) {
-    const path = isAbsolute(t.modeTableFile) ? t.modeTableFile : resolve(options.baseDir ?? '.', t.modeTableFile);
-    const modes = loadModeTable(path);
+    const modes = inputs.modeTable;
+    if (modes === undefined) {
+      throw new Error(`field.turbulence.modeTableFile = ${JSON.stringify(t.modeTableFile)}: the table itself must be given (inputs.modeTable; src/io/modeTableFile.ts reads it)`);
+    }
     const stats = modeTableStats(modes);
     return field(b0, modes, {
       b0,

@@ -5,7 +5,8 @@ import seedrandom from 'seedrandom';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFieldEvaluator } from './evaluate.ts';
 import { MODE_STRIDE, type FieldData, type ModeTurbulence } from './field.ts';
-import { formatModeTableCsv, loadModeTable, MODE_TABLE_HEADER, parseModeTableCsv, saveModeTable } from './modeTable.ts';
+import { formatModeTableCsv, MODE_TABLE_HEADER, parseModeTableCsv } from './modeTable.ts';
+import { loadModeTable, saveModeTable } from '../io/modeTableFile.ts';
 import { drawPlaneWaves } from './planeWaves.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'crsky-modes-'));

@@ -7,11 +7,9 @@
  * k in pc^-1, a in uG, phase in rad, dB(x) = Σ a cos(k·x + phase). Numbers are written as the
  * shortest decimal that reads back to the same float64 (JavaScript's String(x)), so a save/load
  * round trip is bit-exact. The column order differs from the in-memory table (field.ts puts the
- * phase fourth so a mode is two GPU vec4s); this module does the reordering.
+ * phase fourth so a mode is two GPU vec4s); this module does the reordering. Reading and writing
+ * the files is the output layer's (src/io/modeTableFile.ts): this module is text in, text out.
  */
-import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { MODE_A, MODE_K, MODE_PHASE, MODE_STRIDE, type ModeTurbulence } from './field.ts';
 
 export const MODE_TABLE_HEADER = 'kx,ky,kz,ax,ay,az,phase';
@@ -70,35 +68,4 @@ export function parseModeTableCsv(text: string, source = 'mode table'): Float64A
   }
   if (values.length === 0) throw new Error(`${source}: holds no modes (only the header)`);
   return Float64Array.from(values);
-}
-
-/** Loads a CSV mode table from `path`. */
-export function loadModeTable(path: string): ModeTurbulence {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`mode table ${path}: cannot read (${(e as Error).message})`);
-  }
-  return { kind: 'modes', table: parseModeTableCsv(text, path) };
-}
-
-/**
- * Saves a mode table as CSV atomically: written to a temporary file in the same directory, then
- * renamed over `path`, so a reader never sees half a table and a crash leaves the old file.
- */
-export function saveModeTable(path: string, table: Float64Array): void {
-  const text = formatModeTableCsv(table);
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    writeFileSync(tmp, text, { encoding: 'utf8', flag: 'wx' });
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // the temporary file may never have been created
-    }
-    throw new Error(`mode table ${path}: cannot save (${(e as Error).message})`);
-  }
 }

@@ -1,6 +1,6 @@
 /** `crsky config`: the resolved config, the field list and the JSON Schema, from the one zod schema. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.ts';
+import { resolveConfig } from '../../src/config/resolve.ts';
 import { cleanupCli, runCli } from '../helpers/cli.ts';
 
 afterAll(cleanupCli);
@@ -10,7 +10,7 @@ describe('crsky config', () => {
     const r = await runCli(['config', '--preset', 'quick', '--nside', '32', '--set', 'field.turbulence.modes=128']);
     expect(r.code, r.stderr).toBe(0);
     const printed = JSON.parse(r.stdout);
-    const expected = loadConfig({ preset: 'quick', overrides: [{ particles: { nside: 32 }, field: { turbulence: { modes: 128 } } }] }).config;
+    const expected = resolveConfig({ preset: 'quick', overrides: [{ particles: { nside: 32 }, field: { turbulence: { modes: 128 } } }] }).config;
     expect(printed).toEqual(JSON.parse(JSON.stringify(expected)));
   });
 

@@ -4,7 +4,7 @@
  * deterministic launch directions, and the comparisons the tests make against the CPU tracker.
  */
 import { afterAll, beforeAll } from 'vitest';
-import { createNodeGpu, readShaderFile } from '../../src/sim/webgpu/node.ts';
+import { createNodeGpu, readShaderFile } from '../../src/sim/node/webgpu.ts';
 import { WebGpuTracker, type WebGpuTrackerOptions } from '../../src/sim/webgpu/tracker.ts';
 
 export const NO_ADAPTER_ADVICE =

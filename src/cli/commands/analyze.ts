@@ -1,6 +1,6 @@
 /** `crsky analyze map.fits`: C_l, dipole, multipole removal and smoothing of any HEALPix FITS map. */
 import type { CommandModule } from 'yargs';
-import { analyzeMap, analyzeSummary } from '../analyzeMap.ts';
+import { analyzeFile, analyzeSummary } from '../../output/analyzeFiles.ts';
 
 interface AnalyzeArgs {
   map: string;
@@ -29,7 +29,7 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
         .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
         .example('$0 analyze out/quick/maps/mean_t01.fits --remove-multipoles 1 --smooth 20 --out ana', 'dipole-subtracted, 20° smoothed') as never,
     handler: (args) => {
-      const r = analyzeMap(args.map, {
+      const r = analyzeFile(args.map, {
         lmax: args.lmax,
         removeMultipoles: args['remove-multipoles'],
         smoothDeg: args.smooth,

@@ -1,10 +1,10 @@
 /**
  * `crsky bench`: particle-steps per second of every available backend on the same workloads
- * (src/sim/bench.ts), a table with ratios to the cpu backend measured in the same run.
+ * (src/sim/node/bench.ts), a table with ratios to the cpu backend measured in the same run.
  */
 import type { CommandModule } from 'yargs';
 import { writeFileAtomic } from '../../io/atomic.ts';
-import { formatBenchTable, runBenchmark } from '../../sim/bench.ts';
+import { formatBenchTable, runBenchmark } from '../../sim/node/bench.ts';
 import { UsageError } from '../errors.ts';
 
 interface BenchArgs {

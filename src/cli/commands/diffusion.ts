@@ -5,11 +5,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { writeCsv } from '../../io/csv.ts';
+import { readFieldInputs } from '../../io/fieldInputs.ts';
+import { createTracker } from '../../sim/node/backends.ts';
+import { planDiffusion, runDiffusion } from '../../pipeline/diffusion.ts';
+import { diffusionTable, writeDiffusionCsv } from '../../output/diffusionReport.ts';
 import { configFromArgs, withConfigOptions, type ConfigArgs } from '../configOptions.ts';
-import { diffusionCsvColumns, diffusionTable, measureDiffusion } from '../diffusionRun.ts';
 import { UsageError } from '../errors.ts';
 import type { LogMode } from '../progress.ts';
+import { realizationBar } from '../runLog.ts';
 
 interface DiffusionArgs extends ConfigArgs {
   particles: number;
@@ -45,22 +48,26 @@ export function diffusionCommand(setExit: (code: number) => void): CommandModule
       }
       if (args.tmin !== undefined && args.tmax !== undefined && args.tmin > args.tmax) throw new UsageError(`--tmin ${args.tmin}: must be <= --tmax ${args.tmax}`);
       const { config, baseDir } = configFromArgs(args);
-      const res = await measureDiffusion(config, baseDir, {
-        particles: args.particles,
+      const plan = planDiffusion(config, {
         rgOverLc: args['rg-over-lc'],
         tMinPc: args.tmin,
         tMaxPc: args.tmax,
         nTimes: args.nt,
-        log: args.log,
+        inputs: readFieldInputs(config, baseDir),
       });
-      process.stdout.write(diffusionTable(res) + '\n');
+      const { tracker, reason } = await createTracker(plan.config.tracking.backend, { threads: plan.config.tracking.workers });
+      const bar = realizationBar(args.log, 'diffusion', 0);
+      let res: Awaited<ReturnType<typeof runDiffusion>>;
+      try {
+        res = await runDiffusion(plan, tracker, { particles: args.particles, onProgress: bar.onProgress });
+      } finally {
+        bar.stop();
+        await tracker.dispose();
+      }
+      process.stdout.write(diffusionTable(res, reason) + '\n');
       if (args.csv) {
         fs.mkdirSync(path.dirname(args.csv), { recursive: true }); // as simulate and analyze do for --out
-        writeCsv(args.csv, diffusionCsvColumns(res), [
-          `crsky diffusion: ${res.field.description}`,
-          `rigidity_pv=${res.config.particles.rigidityPV} step_pc=${res.stepPc} l_c_pc=${res.field.correlationLengthPc} r_g_pc=${res.gyroradiusPc}`,
-          `particles=${res.rows[0]?.particles} realizations=${res.config.realizations} backend=${res.backend} errors_from=${res.rows[0]?.errorFrom}`,
-        ]);
+        writeDiffusionCsv(args.csv, res);
         if (args.log === 'bar') process.stderr.write(`wrote ${args.csv}\n`); // JSON lines only with --log json
       }
       setExit(0);

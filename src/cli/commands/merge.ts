@@ -1,6 +1,6 @@
 /** `crsky merge`: shard outputs → one run directory, as if it had been one run. */
 import type { CommandModule } from 'yargs';
-import { mergeRuns } from '../simulate/merge.ts';
+import { mergeRuns } from '../../output/merge.ts';
 
 interface MergeArgs {
   dirs: string[];

@@ -5,10 +5,13 @@
 import fs from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../errors.ts';
+import { createTracker } from '../../sim/node/backends.ts';
+import { mergeShards, runPoints, summarize } from '../../output/scan/runScan.ts';
+import { readScan } from '../../output/scan/scanConfig.ts';
+import { emitSlurm } from '../../output/scan/slurm.ts';
+import { nside2npix } from '../../analysis/healpix.ts';
 import type { LogMode } from '../progress.ts';
-import { mergeShards, runPoints, summarize } from '../scan/runScan.ts';
-import { readScan } from '../scan/scanConfig.ts';
-import { emitSlurm } from '../scan/slurm.ts';
+import { logTracking, realizationBar } from '../runLog.ts';
 import { parseShard } from './simulate.ts';
 
 interface ScanArgs {
@@ -62,10 +65,14 @@ export function scanCommand(setExit: (code: number) => void): CommandModule<obje
         await runPoints(withThreads, {
           out,
           baseDir,
-          log: args.log,
           point: args.point,
           shard,
           backend: args.backend,
+          openTracker: (config) => createTracker(config.tracking.backend, { threads: config.tracking.workers }),
+          hooks: (p) => {
+            const bar = realizationBar(args.log, 'realizations', nside2npix(p.config.particles.nside) * p.config.particles.perPixelSide ** 2);
+            return { onTracking: logTracking(args.log), onProgress: bar.onProgress, done: bar.stop };
+          },
           onPoint: (p, i, n) => {
             if (args.log === 'json') process.stderr.write(JSON.stringify({ event: 'point', point: p.index, value: i, total: n, params: p.params }) + '\n');
             else if (args.log !== 'quiet') process.stderr.write(`crsky scan: point ${p.index} (${i + 1}/${n}) ${JSON.stringify(p.params)}\n`);

@@ -3,10 +3,15 @@
  * mapping, HEALPix maps, C_l over the ensemble; one output directory per run.
  */
 import type { CommandModule } from 'yargs';
+import { nside2npix } from '../../analysis/healpix.ts';
+import { readFieldInputs } from '../../io/fieldInputs.ts';
+import { createTracker } from '../../sim/node/backends.ts';
+import type { Shard } from '../../output/runRecords.ts';
+import { simulateToDir, summaryText } from '../../output/simulateDir.ts';
 import { configFromArgs, withConfigOptions, type ConfigArgs } from '../configOptions.ts';
 import { UsageError } from '../errors.ts';
 import type { LogMode } from '../progress.ts';
-import { simulate, summaryText, type Shard } from '../simulate/run.ts';
+import { logTracking, realizationBar } from '../runLog.ts';
 
 interface SimulateArgs extends ConfigArgs {
   out: string;
@@ -46,7 +51,24 @@ export function simulateCommand(setExit: (code: number) => void, argv: readonly 
       const shard = args.shard !== undefined ? parseShard(args.shard) : undefined;
       const { config, baseDir } = configFromArgs(args);
       const log: LogMode = args.quiet ? 'quiet' : args.log;
-      const res = await simulate(config, baseDir, { out: args.out, resume: args.resume, shard, log, argv });
+      const inputs = readFieldInputs(config, baseDir);
+      const particles = nside2npix(config.particles.nside) * config.particles.perPixelSide ** 2;
+      const bar = realizationBar(log, 'realizations', particles);
+      let res: Awaited<ReturnType<typeof simulateToDir>>;
+      try {
+        res = await simulateToDir(config, {
+          out: args.out,
+          resume: args.resume,
+          shard,
+          inputs,
+          argv,
+          openTracker: () => createTracker(config.tracking.backend, { threads: config.tracking.workers }),
+          onTracking: logTracking(log),
+          onProgress: bar.onProgress,
+        });
+      } finally {
+        bar.stop();
+      }
       if (args.json) {
         process.stdout.write(
           JSON.stringify(

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gyroradiusPc } from '../../config/units.ts';
 import { uniformField } from '../../../test/helpers/fields.ts';
 import { CpuTracker } from './tracker.ts';
+import { createCpuTracker } from '../node/cpu.ts';
 import { spiralDirections } from '../launch.ts';
 
 describe('cpu tracker, uniform field', () => {
@@ -46,7 +47,7 @@ describe('cpu tracker, uniform field', () => {
       stop: { timesPc: [1.234, 5], sphereRadiusPc: 2 },
     };
     const a = new CpuTracker({ threads: 0 });
-    const b = new CpuTracker({ threads: 2 });
+    const b = createCpuTracker({ threads: 2 });
     const ra = await a.track(job);
     const rb = await b.track(job);
     expect(rb.snapshots[1].positions).toEqual(ra.snapshots[1].positions);

@@ -8,6 +8,7 @@ import { spiralDirections } from '../launch.ts';
 import type { TrackJob } from '../types.ts';
 import { DEFAULT_SYNC_INTERVAL, PlaneWaveStepper, seriesRadius } from './planeWaveStepper.ts';
 import { CpuTracker } from './tracker.ts';
+import { createCpuTracker } from '../node/cpu.ts';
 import type { Vec3 } from '../../config/vec3.ts';
 
 const U = 2 ** -53;
@@ -260,7 +261,7 @@ describe('cpu tracker with plane waves', () => {
       stop: { timesPc: [10.3 * h, 77.7 * h, 301.25 * h], sphereRadiusPc: 3 * rg },
     };
     const a = new CpuTracker({ threads: 0 });
-    const b = new CpuTracker({ threads: 2 });
+    const b = createCpuTracker({ threads: 2 });
     try {
       const ra = await a.track(job);
       const rb = await b.track(job);

@@ -1,17 +1,29 @@
 /**
- * The `cpu` backend: the float64 reference integrator spread over a worker_threads pool.
- * Particles are independent, so any split gives bitwise the same end states as one thread.
+ * The `cpu` backend: the float64 reference integrator, in the calling thread or spread over a
+ * pool of workers. Particles are independent, so any split gives bitwise the same end states as
+ * one thread. The workers themselves are the platform's (src/sim/node/cpu.ts: worker_threads;
+ * a page: Web Workers), so this module runs anywhere.
  */
-import os from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { FieldData, TurbulenceData } from '../../turbulence/field.ts';
 import type { EndStates, Snapshot, TrackJob, TrackProgress, Tracker } from '../types.ts';
 import { allocateOutput, integrateRange, type IntegrationOutput, type IntegrationParams } from './integrate.ts';
-import type { SliceRequest, SliceResult } from './worker.ts';
+import type { SliceRequest, SliceResult } from './slices.ts';
+
+/** One worker of the pool, as the platform provides it: runs integrateSlice on each request. */
+export interface SliceWorker {
+  post(request: SliceRequest): void;
+  /** Replaces the handlers of earlier calls. */
+  listen(onResult: (result: SliceResult) => void, onError: (error: Error) => void): void;
+  terminate(): Promise<void>;
+}
 
 export interface CpuTrackerOptions {
-  /** Worker threads; 0 integrates in the calling thread. Default: all cores. */
+  /** Worker threads; 0 integrates in the calling thread (default). */
   readonly threads?: number;
+  /** Starts one worker; needed when threads > 0. */
+  readonly spawnWorker?: () => SliceWorker;
+  /** The processor's name, for the device description. */
+  readonly cpuModel?: string;
 }
 
 /** Copies a typed array into shared memory so every worker reads the same bytes, uncopied. */
@@ -40,22 +52,8 @@ function sharedField(field: FieldData): FieldData {
   return { b0: field.b0, turbulence: s, summary: field.summary };
 }
 
-/**
- * Starts a worker on worker.ts. When running from TypeScript sources (tsx), a tiny bootstrap
- * registers tsx's loader inside the thread first: Node 20 does not carry --import hooks into
- * workers.
- */
-function spawnWorker(): Worker {
-  const isTs = import.meta.url.endsWith('.ts');
-  const url = new URL(isTs ? './worker.ts' : './worker.js', import.meta.url);
-  if (!isTs) return new Worker(url);
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, { eval: true });
-}
-
-export function cpuDescription(threads: number): string {
-  const model = os.cpus()[0]?.model?.trim() ?? 'unknown CPU';
+export function cpuDescription(threads: number, cpuModel = 'unknown CPU'): string {
+  const model = cpuModel.trim();
   return threads === 0 ? `main thread, ${model}` : `${threads} worker thread${threads > 1 ? 's' : ''}, ${model}`;
 }
 
@@ -63,19 +61,23 @@ export class CpuTracker implements Tracker {
   readonly backend = 'cpu' as const;
   readonly device: string;
   private readonly threads: number;
-  private workers: Worker[] = [];
+  private readonly spawnWorker?: () => SliceWorker;
+  private workers: SliceWorker[] = [];
   private disposed = false;
 
   constructor(options: CpuTrackerOptions = {}) {
-    this.threads = options.threads ?? os.availableParallelism();
+    this.threads = options.threads ?? 0;
     if (!Number.isInteger(this.threads) || this.threads < 0) {
       throw new Error(`cpu tracker: threads must be an integer >= 0, got ${options.threads}`);
     }
-    this.device = cpuDescription(this.threads);
+    if (this.threads > 0 && options.spawnWorker === undefined) throw new Error('cpu tracker: threads > 0 needs a spawnWorker');
+    this.spawnWorker = options.spawnWorker;
+    this.device = cpuDescription(this.threads, options.cpuModel);
   }
 
-  async track(job: TrackJob, onProgress?: (p: TrackProgress) => void): Promise<EndStates> {
+  async track(job: TrackJob, onProgress?: (p: TrackProgress) => void, signal?: AbortSignal): Promise<EndStates> {
     if (this.disposed) throw new Error('cpu tracker: used after dispose()');
+    signal?.throwIfAborted();
     const count = job.directions.length / 3;
     if (!Number.isInteger(count)) throw new Error('cpu tracker: directions must hold 3 numbers per particle');
     const params: IntegrationParams = {
@@ -94,10 +96,13 @@ export class CpuTracker implements Tracker {
       steps = integrateRange(params, job.directions, 0, count, out, (s) => {
         done++;
         sofar += s;
-        if (onProgress && (done % 64 === 0 || done === count)) onProgress({ fraction: done / count, particleSteps: sofar });
+        if (done % 64 === 0 || done === count) {
+          signal?.throwIfAborted();
+          onProgress?.({ fraction: done / count, particleSteps: sofar });
+        }
       });
     } else {
-      steps = await this.trackInWorkers(params, job.directions, count, out, onProgress);
+      steps = await this.trackInWorkers(params, job.directions, count, out, onProgress, signal);
     }
     return this.endStates(job, count, out, steps);
   }
@@ -108,6 +113,7 @@ export class CpuTracker implements Tracker {
     count: number,
     out: IntegrationOutput,
     onProgress?: (p: TrackProgress) => void,
+    signal?: AbortSignal,
   ): Promise<number> {
     this.startWorkers();
     const sharedParams: IntegrationParams = { ...params, field: sharedField(params.field) };
@@ -122,7 +128,22 @@ export class CpuTracker implements Tracker {
     let steps = 0;
     await new Promise<void>((resolve, reject) => {
       let failed = false;
-      const feed = (w: Worker) => {
+      const fail = (e: unknown) => {
+        if (failed) return;
+        failed = true;
+        signal?.removeEventListener('abort', onAbort);
+        reject(e);
+      };
+      // Workers busy with this job's slices are stopped (a later job starts fresh ones), so no
+      // stale result can reach the next job's handlers.
+      const onAbort = () => {
+        const busy = this.workers;
+        this.workers = [];
+        void Promise.all(busy.map((w) => w.terminate()));
+        fail(signal!.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const feed = (w: SliceWorker) => {
         if (failed) return;
         if (next >= slices.length) {
           if (done === count) resolve();
@@ -130,28 +151,27 @@ export class CpuTracker implements Tracker {
         }
         const id = next++;
         const req: SliceRequest = { id, params: sharedParams, directions: sharedDirections, ...slices[id] };
-        w.postMessage(req);
+        w.post(req);
       };
       for (const w of this.workers) {
-        w.removeAllListeners('message');
-        w.removeAllListeners('error');
-        w.on('message', (res: SliceResult) => {
-          if (res.error !== undefined) {
-            failed = true;
-            reject(new Error(`cpu tracker worker failed: ${res.error}`));
-            return;
-          }
-          copySlice(res.out, out, slices[res.id].first, slices[res.id].count);
-          done += slices[res.id].count;
-          steps += res.steps;
-          onProgress?.({ fraction: done / count, particleSteps: steps });
-          if (done === count) resolve();
-          else feed(w);
-        });
-        w.on('error', (e) => {
-          failed = true;
-          reject(e);
-        });
+        w.listen(
+          (res) => {
+            if (failed) return;
+            if (res.error !== undefined || res.out === null) {
+              fail(new Error(`cpu tracker worker failed: ${res.error}`));
+              return;
+            }
+            copySlice(res.out, out, slices[res.id].first, slices[res.id].count);
+            done += slices[res.id].count;
+            steps += res.steps;
+            onProgress?.({ fraction: done / count, particleSteps: steps });
+            if (done === count) {
+              signal?.removeEventListener('abort', onAbort);
+              resolve();
+            } else feed(w);
+          },
+          fail,
+        );
         feed(w);
       }
     });
@@ -160,7 +180,7 @@ export class CpuTracker implements Tracker {
 
   private startWorkers(): void {
     if (this.workers.length > 0) return;
-    for (let i = 0; i < this.threads; i++) this.workers.push(spawnWorker());
+    for (let i = 0; i < this.threads; i++) this.workers.push(this.spawnWorker!());
   }
 
   private endStates(job: TrackJob, count: number, out: IntegrationOutput, steps: number): EndStates {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTracker } from '../backends.ts';
+import { createTracker } from '../node/backends.ts';
 import { isCpuAdapter } from './tracker.ts';
 
 /** A WebGPU implementation without an adapter: what navigator.gpu / Dawn give on a machine without a driver. */

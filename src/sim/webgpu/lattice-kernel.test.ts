@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runKernel } from '../../../test/helpers/webgpu.ts';
-import { readShaderFile } from './node.ts';
+import { readShaderFile } from '../node/webgpu.ts';
 
 /** Round half to even, as WGSL's round(). */
 function roundEven(x: number): number {

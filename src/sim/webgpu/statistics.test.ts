@@ -3,7 +3,7 @@ import { randomModeField } from '../../../test/helpers/fields.ts';
 import { spiralDirections, useWebGpuTracker } from '../../../test/helpers/webgpu.ts';
 import { runningDiffusion } from '../../analysis/diffusion.ts';
 import { gyroradiusPc } from '../../config/units.ts';
-import { CpuTracker } from '../cpu/tracker.ts';
+import { createCpuTracker } from '../node/cpu.ts';
 import type { TrackJob } from '../types.ts';
 
 // The cheap version of scripts/validate-webgpu.ts (whose results are in docs/webgpu.md):
@@ -23,7 +23,7 @@ const job: TrackJob = {
 };
 
 const webgpu = useWebGpuTracker();
-const cpu = new CpuTracker();
+const cpu = createCpuTracker();
 afterAll(() => cpu.dispose());
 
 describe('webgpu statistics agree with the cpu tracker', () => {

@@ -244,9 +244,9 @@ export class WebGpuTracker implements Tracker, Preflight {
     return Math.min(this.options.maxBatchParticles, byBinding, byDispatch);
   }
 
-  track(job: TrackJob, onProgress?: (p: TrackProgress) => void): Promise<EndStates> {
+  track(job: TrackJob, onProgress?: (p: TrackProgress) => void, signal?: AbortSignal): Promise<EndStates> {
     // one job at a time: the batch buffers are shared
-    const run = this.queue.then(() => this.trackNow(job, onProgress));
+    const run = this.queue.then(() => this.trackNow(job, onProgress, signal));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -264,7 +264,8 @@ export class WebGpuTracker implements Tracker, Preflight {
     if (this.uncaptured) throw new Error(`webgpu: ${this.uncaptured}`);
   }
 
-  private async trackNow(job: TrackJob, onProgress?: (p: TrackProgress) => void): Promise<EndStates> {
+  private async trackNow(job: TrackJob, onProgress?: (p: TrackProgress) => void, signal?: AbortSignal): Promise<EndStates> {
+    signal?.throwIfAborted();
     const count = job.directions.length / 3;
     if (!Number.isInteger(count)) throw new Error('webgpu tracker: directions must hold 3 numbers per particle');
     if (!(job.rigidityPV > 0)) throw new Error(`webgpu tracker: rigidity must be > 0, got ${job.rigidityPV}`);
@@ -281,9 +282,11 @@ export class WebGpuTracker implements Tracker, Preflight {
       const first = b * batchSize;
       const n = Math.min(batchSize, count - first);
       const buffers = await this.batchBuffers(Math.min(batchSize, count));
-      steps += await this.runBatch(job, schedule, field, buffers, first, n, outputs, (done, batchSteps) =>
-        onProgress?.({ fraction: (b + done) / batches, particleSteps: steps + batchSteps }),
-      );
+      // the progress callback runs after each dispatch's read-back: the place to stop early
+      steps += await this.runBatch(job, schedule, field, buffers, first, n, outputs, (done, batchSteps) => {
+        signal?.throwIfAborted();
+        onProgress?.({ fraction: (b + done) / batches, particleSteps: steps + batchSteps });
+      });
     }
     const snapshots: Snapshot[] = job.stop.timesPc.map((timePc, k) => ({
       timePc,

@@ -4,9 +4,9 @@
  * scripts are absolute, so they run from any directory on the cluster's shared file system.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../io/atomic.ts';
-import { UsageError } from '../errors.ts';
+import { ConfigError } from '../../config/errors.ts';
+import { PACKAGE_ROOT } from '../packageRoot.ts';
 import type { ScanSpec } from './scanConfig.ts';
 
 export interface SlurmFiles {
@@ -16,7 +16,7 @@ export interface SlurmFiles {
   readonly tasks: number;
 }
 
-const CRSKY_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/crsky.js');
+const CRSKY_BIN = path.join(PACKAGE_ROOT, 'bin', 'crsky.js');
 
 /** Single-quoted for bash. */
 function q(s: string): string {
@@ -52,7 +52,7 @@ export function emitSlurm(spec: ScanSpec, pointCount: number, scanFile: string, 
   const absScan = path.resolve(scanFile);
   const logDir = path.join(absOut, 'logs');
   // slurmstepd treats a backslash in an --output path as an escape: the job would fail (0:53)
-  if (logDir.includes('\\')) throw new UsageError(`scan --emit slurm: Slurm cannot write job logs under a path with a backslash: ${logDir}`);
+  if (logDir.includes('\\')) throw new ConfigError(`scan --emit slurm: Slurm cannot write job logs under a path with a backslash: ${logDir}`);
   const tasks = pointCount * spec.shards;
   const node = process.execPath;
   const crsky = `${q(node)} ${q(CRSKY_BIN)}`;

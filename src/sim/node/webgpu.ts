@@ -4,7 +4,7 @@
  * shaders are read from the package's shaders/ directory.
  */
 import { readFile } from 'node:fs/promises';
-import type { ShaderLoader } from './shaders.ts';
+import type { ShaderLoader } from '../webgpu/shaders.ts';
 
 /**
  * A fresh GPU object (navigator.gpu's equivalent). Dawn keeps the process alive while it is
@@ -24,6 +24,7 @@ export async function createNodeGpu(): Promise<GPU> {
   return dawn.create([]);
 }
 
-const SHADER_DIR = new URL('../../../shaders/', import.meta.url);
+// from src/sim/node/ in the sources, from dist/ in the bundle
+const SHADER_DIR = new URL(import.meta.url.endsWith('.ts') ? '../../../shaders/' : '../shaders/', import.meta.url);
 
 export const readShaderFile: ShaderLoader = (file) => readFile(new URL(file, SHADER_DIR), 'utf8');

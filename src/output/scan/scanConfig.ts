@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../../config/errors.ts';
-import { formatIssues, loadConfig, mergeConfig } from '../../config/load.ts';
+import { formatIssues, mergeConfig, resolveConfig } from '../../config/resolve.ts';
 import type { Config } from '../../config/schema.ts';
 
 const QUANTITIES = ['dipoleAmplitude', 'dipoleAmplitudeMean', 'c1', 'c2', 'c3', 'c4', 'c5', 'clHat1', 'clHat2', 'noise', 'kPar', 'kPerp'] as const;
@@ -91,7 +91,7 @@ export function readScan(file: string): { spec: ScanSpec; points: ScanPoint[]; b
     let overrides = spec.base as Record<string, unknown>;
     for (const [k, v] of Object.entries(params)) overrides = mergeConfig(overrides as never, pathObject(k, v) as never);
     try {
-      const { config } = loadConfig({ preset: spec.preset, overrides: [overrides as never] });
+      const { config } = resolveConfig({ preset: spec.preset, overrides: [overrides as never] });
       return { index, params, config };
     } catch (e) {
       if (e instanceof ConfigError) throw new ConfigError(`scan point ${index} (${JSON.stringify(params)}):\n${e.message}`);

@@ -1,21 +1,20 @@
 /**
- * One realization of a `simulate` run: draw the field, back-track all pixels, apply the
- * Liouville model at every snapshot (or at the sphere), and write one relative-intensity map per
- * snapshot with its C_l, dipole, diffusion tensor and noise levels. The record is written last:
- * its presence marks the realization as done (resume, shards, merge).
+ * One realization of a sky-map run, in memory: draw the field, back-track all pixels, apply the
+ * Liouville model at every snapshot (or at the sphere), and compute each relative-intensity map's
+ * C_l, dipole, diffusion tensor and noise levels. Nothing is written here; the output layer
+ * (src/output/runDir/) stores the maps and the record.
  */
-import path from 'node:path';
 import seedrandom from 'seedrandom';
-import { vecToLonLat } from '../../config/frames.ts';
-import { fieldSeed, noiseSeed } from '../../config/seeds.ts';
-import { createField } from '../../turbulence/create.ts';
-import { saveModeTable } from '../../turbulence/modeTable.ts';
-import type { FieldSummary } from '../../turbulence/field.ts';
-import type { EndStates, TrackProgress, Tracker } from '../../sim/types.ts';
-import { dipoleFromMap } from '../../analysis/dipole.ts';
-import { backtrackingNoiseLevel } from '../../analysis/ensemble.ts';
-import { anafast } from '../../analysis/harmonics.ts';
-import { removeMultipoles } from '../../analysis/multipoles.ts';
+import { vecToLonLat } from '../config/frames.ts';
+import { fieldSeed, noiseSeed } from '../config/seeds.ts';
+import type { Vec3 } from '../config/vec3.ts';
+import { createField, type FieldInputs } from '../turbulence/create.ts';
+import type { FieldData, FieldSummary } from '../turbulence/field.ts';
+import type { EndStates, TrackProgress, Tracker } from '../sim/types.ts';
+import { dipoleFromMap } from '../analysis/dipole.ts';
+import { backtrackingNoiseLevel } from '../analysis/ensemble.ts';
+import { anafast } from '../analysis/harmonics.ts';
+import { removeMultipoles } from '../analysis/multipoles.ts';
 import {
   diffusionTensor,
   dipoleDensity,
@@ -25,22 +24,27 @@ import {
   relativeIntensity,
   sphereDensity,
   type Tensor3,
-} from '../../analysis/liouville.ts';
-import { writeHealpixFits, type ExtraCard } from '../../io/fits.ts';
+} from '../analysis/liouville.ts';
 import type { MapSpec, RunPlan } from './plan.ts';
-import { fieldPath, mapPath, recordPath, writeJsonAtomic } from './runDir.ts';
-import type { Vec3 } from '../../config/vec3.ts';
 
+export interface Dipole {
+  /** Dipole vector in the map's frame. */
+  readonly vector: Vec3;
+  readonly amplitude: number;
+  /** Direction of the vector, degrees (0, 0 for a zero vector). */
+  readonly lonDeg: number;
+  readonly latDeg: number;
+}
+
+/** The numbers of one map of one realization. */
 export interface MapRecord {
   readonly label: string;
   readonly timePc: number | null;
   readonly omegaT: number | null;
-  /** Relative path of the FITS map inside the run directory. */
-  readonly file: string;
   /** C_l of the relative-intensity map, l = 0 .. lmax (anafast, 3 Jacobi iterations). */
   readonly cl: number[];
   /** Dipole vector of the map in the map's frame, its amplitude and direction (degrees). */
-  readonly dipole: { readonly vector: Vec3; readonly amplitude: number; readonly lonDeg: number; readonly latDeg: number };
+  readonly dipole: Dipole;
   /** Diffusion coefficients measured from the same particles at this time, pc (null at the sphere). */
   readonly diffusion: { readonly parallelPc: number; readonly perpendicularPc: number } | null;
   /** Eq. 71 noise level with the K that the model used (null when not applicable). */
@@ -59,7 +63,22 @@ export interface RealizationRecord {
   readonly seconds: number;
   readonly backend: string;
   readonly device: string;
-  readonly maps: MapRecord[];
+  readonly maps: readonly MapRecord[];
+}
+
+export interface RealizationResult {
+  readonly record: RealizationRecord;
+  /** Relative-intensity map per plan.maps entry (RING order, the plan's frame). */
+  readonly maps: readonly Float64Array[];
+  /** The realization's field (its mode table, for saving). */
+  readonly field: FieldData;
+}
+
+export interface RealizationOptions {
+  /** Field data the config names by file (a mode table). */
+  readonly inputs?: FieldInputs;
+  readonly onProgress?: (p: TrackProgress) => void;
+  readonly signal?: AbortSignal;
 }
 
 /** Density per particle for one map, and the K it used (fixed-time model). */
@@ -118,57 +137,18 @@ function whiteLevel(cl: Float64Array): number {
   return s / w;
 }
 
-function fitsCards(plan: RunPlan, index: number, spec: MapSpec, field: FieldSummary): ExtraCard[] {
-  const c = plan.config;
-  const cards: ExtraCard[] = [
-    { key: 'CREATOR', value: 'crsky', comment: 'cosmic-ray back-tracking' },
-    { key: 'MAPKIND', value: 'relative intensity', comment: 'I = f / <f>' },
-    { key: 'REALIZ', value: index, comment: 'field realization index (-1: ensemble mean)' },
-    { key: 'SEED', value: c.seed, comment: 'master seed' },
-    { key: 'RIGIDPV', value: c.particles.rigidityPV, comment: 'rigidity [PV]' },
-    { key: 'B0_UG', value: c.field.b0UG, comment: 'regular field [uG]' },
-    { key: 'BRMS_UG', value: field.brmsUG, comment: 'turbulent rms field [uG]' },
-    { key: 'LC_PC', value: field.correlationLengthPc, comment: 'correlation length [pc]' },
-    { key: 'MODEL', value: c.liouville.model, comment: 'Liouville model' },
-    { key: 'KPERPIX', value: plan.perPixel, comment: 'particles per pixel' },
-  ];
-  if (index >= 0) cards.push({ key: 'FIELD', value: field.description });
-  if (Number.isFinite(spec.timePc)) {
-    cards.push({ key: 'TIME_PC', value: spec.timePc, comment: 'back-tracking time c*T [pc]' });
-    if (Number.isFinite(spec.omegaT)) cards.push({ key: 'OMEGA_T', value: spec.omegaT, comment: 'Omega*T' });
-  } else if (c.tracking.sphereRadiusPc !== undefined) {
-    cards.push({ key: 'SPHR_PC', value: c.tracking.sphereRadiusPc, comment: 'gradient sphere radius [pc]' });
-  }
-  return cards;
-}
-
-/** Writes a relative-intensity map as a HEALPix FITS file (RING, the run's frame). */
-export function writeIntensityMap(file: string, plan: RunPlan, index: number, spec: MapSpec, field: FieldSummary, map: Float64Array): void {
-  writeHealpixFits(file, {
-    ordering: 'RING',
-    coordsys: plan.frame === 'galactic' ? 'G' : 'C',
-    columns: [{ name: 'I', unit: 'relative', data: map, format: 'D' }],
-    extraCards: fitsCards(plan, index, spec, field),
-  });
-}
-
-export function dipoleOf(map: Float64Array): MapRecord['dipole'] {
+/** The dipole of a relative-intensity map, with its direction in the map's frame. */
+export function dipoleOf(map: Float64Array): Dipole {
   const fit = dipoleFromMap(map, { relative: true });
   const { lonDeg, latDeg } = fit.amplitude > 0 ? vecToLonLat(fit.vector) : { lonDeg: 0, latDeg: 0 };
   return { vector: fit.vector, amplitude: fit.amplitude, lonDeg, latDeg };
 }
 
-/** Runs realization `index` of the plan and writes its maps and record into `out`. */
-export async function runRealization(
-  plan: RunPlan,
-  tracker: Tracker,
-  index: number,
-  out: string,
-  onProgress?: (p: TrackProgress) => void,
-): Promise<RealizationRecord> {
+/** Runs realization `index` of the plan: its maps and their numbers, in memory. */
+export async function runRealization(plan: RunPlan, tracker: Tracker, index: number, opts: RealizationOptions = {}): Promise<RealizationResult> {
   const t0 = performance.now();
   const seed = fieldSeed(plan.config.seed, index);
-  const field = createField(plan.config.field, seed, { baseDir: plan.baseDir });
+  const field = createField(plan.config.field, seed, opts.inputs);
   const es = await tracker.track(
     {
       field,
@@ -180,13 +160,14 @@ export async function runRealization(
       stepPc: plan.stepPc,
       stop: plan.stop,
     },
-    onProgress,
+    opts.onProgress,
+    opts.signal,
   );
-  const maps: MapRecord[] = plan.maps.map((spec, m) => {
+  const maps: Float64Array[] = [];
+  const records: MapRecord[] = plan.maps.map((spec, m) => {
     const { f, k, measured } = densities(plan, es, spec);
     const map = relativeIntensity(pixelMeans(f, plan.perPixel));
-    const file = mapPath(out, index, spec.label);
-    writeIntensityMap(file, plan, index, spec, field.summary, map);
+    maps.push(map);
     const cl = anafast(map, { lmax: plan.lmax });
     const noiseMap = shuffledSky(f, map, plan.perPixel, `${noiseSeed(plan.config.seed, index)}:${m}`);
     let valid = 0;
@@ -195,7 +176,6 @@ export async function runRealization(
       label: spec.label,
       timePc: Number.isFinite(spec.timePc) ? spec.timePc : null,
       omegaT: Number.isFinite(spec.omegaT) ? spec.omegaT : null,
-      file: path.relative(out, file),
       cl: Array.from(cl),
       // pixel centres are in the map's frame, so the dipole comes out in that frame
       dipole: dipoleOf(map),
@@ -208,10 +188,6 @@ export async function runRealization(
       validFraction: valid / f.length,
     };
   });
-  if (field.turbulence?.kind === 'modes') {
-    // The realization's exact plane waves, so other codes (or `modeTableFile`) can rerun it.
-    saveModeTable(fieldPath(out, index), field.turbulence.table);
-  }
   const record: RealizationRecord = {
     index,
     fieldSeed: seed,
@@ -220,8 +196,7 @@ export async function runRealization(
     seconds: (performance.now() - t0) / 1000,
     backend: es.backend,
     device: es.device,
-    maps,
+    maps: records,
   };
-  writeJsonAtomic(recordPath(out, index), record);
-  return record;
+  return { record, maps, field };
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../errors.ts';
+import { ConfigError } from '../../config/errors.ts';
 import { readScan } from './scanConfig.ts';
 import { emitSlurm, type SlurmFiles } from './slurm.ts';
 
@@ -199,6 +199,6 @@ describe('scan --emit slurm scripts', () => {
 
   it('refuses an output directory with a backslash (Slurm cannot write logs there)', () => {
     const { spec, points } = readScan(scanFile);
-    expect(() => emitSlurm(spec, points.length, scanFile, path.join(tmp, 'a\\b'))).toThrow(UsageError);
+    expect(() => emitSlurm(spec, points.length, scanFile, path.join(tmp, 'a\\b'))).toThrow(ConfigError);
   });
 });

@@ -1,14 +1,14 @@
 /**
- * Everything a `simulate` run needs that follows from the config alone: launch directions of
+ * Everything a sky-map run needs that follows from the config alone: launch directions of
  * the HEALPix pixels, snapshot times, step, Liouville model parameters, and which maps the run
  * makes. Realizations and shards all share one plan.
  */
-import { GALACTIC_TO_EQUATORIAL, applyMat3, directionToUnitVector, type Frame } from '../../config/frames.ts';
-import { referenceGyroradiusPc, snapshotTimesPc, stepPc, validateRun } from '../../config/derived.ts';
-import type { Config } from '../../config/schema.ts';
-import { nside2npix, subPixelDirections } from '../../analysis/healpix.ts';
-import type { StopConditions } from '../../sim/types.ts';
-import type { Vec3 } from '../../config/vec3.ts';
+import { GALACTIC_TO_EQUATORIAL, applyMat3, directionToUnitVector, type Frame } from '../config/frames.ts';
+import { referenceGyroradiusPc, snapshotTimesPc, stepPc, validateRun } from '../config/derived.ts';
+import type { Config } from '../config/schema.ts';
+import { nside2npix, subPixelDirections } from '../analysis/healpix.ts';
+import type { StopConditions } from '../sim/types.ts';
+import type { Vec3 } from '../config/vec3.ts';
 
 /** One sky map per snapshot time (fixed-time and dipole models) or one at the sphere. */
 export interface MapSpec {
@@ -24,7 +24,6 @@ export interface MapSpec {
 
 export interface RunPlan {
   readonly config: Config;
-  readonly baseDir: string;
   readonly frame: Frame;
   readonly nside: number;
   readonly perPixel: number;
@@ -63,7 +62,7 @@ export function launchDirections(nside: number, k: number, frame: Frame): Float6
   return d;
 }
 
-export function makePlan(config: Config, baseDir: string): RunPlan {
+export function makePlan(config: Config): RunPlan {
   validateRun(config);
   const p = config.particles;
   const times = snapshotTimesPc(config);
@@ -82,7 +81,6 @@ export function makePlan(config: Config, baseDir: string): RunPlan {
   const lv = config.liouville;
   return {
     config,
-    baseDir,
     frame: p.frame,
     nside: p.nside,
     perPixel: p.perPixelSide * p.perPixelSide,

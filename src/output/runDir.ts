@@ -13,9 +13,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeFileAtomic } from '../../io/atomic.ts';
-import type { Config } from '../../config/schema.ts';
-import { ConfigError } from '../../config/errors.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
+import type { Config } from '../config/schema.ts';
+import { ConfigError } from '../config/errors.ts';
 
 export const MANIFEST = 'manifest.json';
 export const RECORDS_DIR = 'realizations';

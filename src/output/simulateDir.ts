@@ -1,49 +1,58 @@
 /**
- * A whole `simulate` run: plan, output directory, realizations (skipping finished ones on
- * resume, or another shard's), ensemble outputs, manifest, summary.
+ * A sky-map run into a run directory: the pipeline's realizations (skipping finished ones on
+ * resume, or another shard's), each stored as maps + mode table + record, then the ensemble
+ * outputs, the manifest and the lock around it all.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Config } from '../../config/schema.ts';
-import { checkFieldInputs } from '../fieldInputs.ts';
-import { createProgress, type LogMode } from '../progress.ts';
-import { openTracker } from '../tracker.ts';
-import type { CreatedTracker } from '../../sim/backends.ts';
-import type { Preflight, Tracker } from '../../sim/types.ts';
-import { crskyVersion, gitCommit } from '../version.ts';
-import { finalizeRun, type MapSummary } from './finalize.ts';
-import { makePlan, type RunPlan } from './plan.ts';
-import { runRealization, type RealizationRecord } from './realization.ts';
+import type { Config } from '../config/schema.ts';
+import type { FieldInputs } from '../turbulence/create.ts';
+import type { CreatedTracker } from '../sim/node/backends.ts';
+import type { Preflight, TrackProgress, Tracker } from '../sim/types.ts';
+import { writeHealpixFits } from '../io/fits.ts';
+import { intensityMapFits } from '../io/intensityMap.ts';
+import { saveModeTable } from '../io/modeTableFile.ts';
+import { checkFieldInputs } from '../pipeline/fieldInputs.ts';
+import { makePlan, type RunPlan } from '../pipeline/plan.ts';
+import type { RunProgress } from '../pipeline/progress.ts';
+import { runRealization } from '../pipeline/realization.ts';
+import { writeEnsemble } from './ensembleFiles.ts';
 import {
   acquireRunLock,
   configHash,
+  fieldPath,
   finishedRealizations,
   MANIFEST,
+  mapPath,
   prepareOutDir,
   readJson,
   recordPath,
   removeStaleTempFiles,
   writeJsonAtomic,
 } from './runDir.ts';
+import { storedRecord, type Manifest, type Shard, type StoredMapSummary, type StoredRealizationRecord } from './runRecords.ts';
+import { crskyVersion, gitCommit } from './version.ts';
 
-export interface Shard {
-  readonly index: number;
-  readonly count: number;
-}
-
-export interface SimulateOptions {
+export interface SimulateDirOptions {
   readonly out: string;
   readonly resume: boolean;
   readonly shard?: Shard;
-  readonly log: LogMode;
+  /** Field data the config names by file (src/io/fieldInputs.ts). */
+  readonly inputs: FieldInputs;
+  /** Opens the tracker, after the config and inputs are checked and before anything is written. */
+  readonly openTracker: () => Promise<CreatedTracker>;
   /** The command line, for the manifest. */
   readonly argv?: readonly string[];
+  /** Called once tracking starts, with the tracker that runs and why that one. */
+  readonly onTracking?: (backend: string, device: string, reason: string) => void;
+  readonly onProgress?: (p: RunProgress) => void;
+  readonly signal?: AbortSignal;
 }
 
-export interface SimulateResult {
+export interface SimulateDirResult {
   readonly plan: RunPlan;
-  readonly summaries: MapSummary[];
+  readonly summaries: StoredMapSummary[];
   readonly backend: string;
   readonly device: string;
   readonly backendReason: string;
@@ -57,24 +66,6 @@ export interface SimulateResult {
 export function shardRealizations(total: number, shard?: Shard): number[] {
   const all = Array.from({ length: total }, (_, r) => r);
   return shard ? all.filter((r) => r % shard.count === shard.index) : all;
-}
-
-export interface Manifest {
-  readonly crsky: string;
-  readonly gitCommit: string;
-  readonly command: readonly string[];
-  readonly status: 'running' | 'complete';
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly configHash: string;
-  readonly config: Config;
-  readonly seed: number;
-  readonly shard: Shard | null;
-  readonly realizations: { readonly planned: number[]; readonly done: number[] };
-  readonly backend: { readonly requested: string; readonly used: string; readonly device: string; readonly reason: string } | null;
-  readonly machine: { readonly cpus: number; readonly cpu: string; readonly platform: string; readonly node: string };
-  readonly timings: { readonly particleSteps: number; readonly trackingSeconds: number; readonly particleStepsPerSecond: number; readonly wallSeconds: number } | null;
-  readonly maps: readonly MapSummary[] | null;
 }
 
 function baseManifest(config: Config, planned: number[], shard: Shard | undefined, argv: readonly string[] | undefined, createdAt: string): Manifest {
@@ -97,13 +88,13 @@ function baseManifest(config: Config, planned: number[], shard: Shard | undefine
   };
 }
 
-export async function simulate(config: Config, baseDir: string, opts: SimulateOptions): Promise<SimulateResult> {
+export async function simulateToDir(config: Config, opts: SimulateDirOptions): Promise<SimulateDirResult> {
   const wall0 = performance.now();
-  const plan = makePlan(config, baseDir);
-  checkFieldInputs(config, baseDir);
+  const plan = makePlan(config);
+  checkFieldInputs(config, opts.inputs);
   // The tracker first: a missing adapter or a request over the device's limits fails before
   // anything is written.
-  const opened = await openTracker(config.tracking.backend, config.tracking.workers);
+  const opened = await opts.openTracker();
   try {
     const t = config.field.turbulence;
     const hasTurbulence = t.brmsUG > 0;
@@ -125,7 +116,25 @@ export async function simulate(config: Config, baseDir: string, opts: SimulateOp
   }
 }
 
-async function runLocked(config: Config, plan: RunPlan, opts: SimulateOptions, wall0: number, opened: CreatedTracker): Promise<SimulateResult> {
+/** Runs realization `index` and stores its maps, mode table and (last, the marker) its record. */
+async function runAndStore(plan: RunPlan, tracker: Tracker, index: number, opts: SimulateDirOptions, onProgress: (p: TrackProgress) => void): Promise<StoredRealizationRecord> {
+  const t0 = performance.now();
+  const res = await runRealization(plan, tracker, index, { inputs: opts.inputs, onProgress, signal: opts.signal });
+  const files = plan.maps.map((spec, m) => {
+    const file = mapPath(opts.out, index, spec.label);
+    writeHealpixFits(file, intensityMapFits(plan, index, spec, res.field.summary, res.maps[m]));
+    return path.relative(opts.out, file);
+  });
+  if (res.field.turbulence?.kind === 'modes') {
+    // The realization's exact plane waves, so other codes (or `modeTableFile`) can rerun it.
+    saveModeTable(fieldPath(opts.out, index), res.field.turbulence.table);
+  }
+  const record = storedRecord({ ...res.record, seconds: (performance.now() - t0) / 1000 }, files);
+  writeJsonAtomic(recordPath(opts.out, index), record);
+  return record;
+}
+
+async function runLocked(config: Config, plan: RunPlan, opts: SimulateDirOptions, wall0: number, opened: CreatedTracker): Promise<SimulateDirResult> {
   const planned = shardRealizations(config.realizations, opts.shard);
   const manifestFile = path.join(opts.out, MANIFEST);
   const previous = fs.existsSync(manifestFile) ? readJson<Manifest>(manifestFile) : null;
@@ -134,7 +143,7 @@ async function runLocked(config: Config, plan: RunPlan, opts: SimulateOptions, w
 
   const finished = new Set(finishedRealizations(opts.out));
   const todo = planned.filter((r) => !finished.has(r));
-  const records: RealizationRecord[] = planned.filter((r) => finished.has(r)).map((r) => readJson<RealizationRecord>(recordPath(opts.out, r)));
+  const records: StoredRealizationRecord[] = planned.filter((r) => finished.has(r)).map((r) => readJson<StoredRealizationRecord>(recordPath(opts.out, r)));
   let backendUsed = records[0]?.backend ?? 'none';
   let device = records[0]?.device ?? '';
   let reason = 'all realizations were already done';
@@ -146,36 +155,22 @@ async function runLocked(config: Config, plan: RunPlan, opts: SimulateOptions, w
     backendUsed = tracker.backend;
     device = tracker.device;
     reason = opened.reason;
-    if (opts.log === 'json') process.stderr.write(JSON.stringify({ event: 'backend', backend: tracker.backend, device: tracker.device, reason }) + '\n');
-    else if (opts.log !== 'quiet') process.stderr.write(`crsky: backend ${tracker.backend} (${tracker.device}): ${reason}\n`);
-    const particles = plan.directions.length / 3;
-    const progress = createProgress({
-      mode: opts.log,
-      label: 'realizations',
-      total: todo.length,
-      format: '{particles} particles | {rate} steps/s',
-      payload: { particles: 0, rate: '-' },
-    });
-    try {
-      for (const [i, r] of todo.entries()) {
-        const t0 = performance.now();
-        const rec = await runRealization(plan, tracker, r, opts.out, (p) => {
-          const rate = (steps + p.particleSteps) / ((trackingSeconds + (performance.now() - t0) / 1000) || 1e-9);
-          progress.update(i + p.fraction, { particles: Math.round(p.fraction * particles), rate: rate.toExponential(2) });
-        });
-        steps += rec.particleSteps;
-        trackingSeconds += rec.seconds;
-        records.push(rec);
-        manifest = { ...manifest, updatedAt: new Date().toISOString(), realizations: { planned, done: records.map((x) => x.index).sort((a, b) => a - b) } };
-        writeJsonAtomic(manifestFile, manifest);
-        progress.update(i + 1, { particles, rate: (steps / trackingSeconds).toExponential(2) });
-      }
-    } finally {
-      progress.stop();
+    opts.onTracking?.(tracker.backend, tracker.device, reason);
+    for (const [i, r] of todo.entries()) {
+      const t0 = performance.now();
+      const rec = await runAndStore(plan, tracker, r, opts, (p) =>
+        opts.onProgress?.({ done: i + p.fraction, total: todo.length, particleSteps: steps + p.particleSteps, seconds: trackingSeconds + (performance.now() - t0) / 1000 }),
+      );
+      steps += rec.particleSteps;
+      trackingSeconds += rec.seconds;
+      records.push(rec);
+      manifest = { ...manifest, updatedAt: new Date().toISOString(), realizations: { planned, done: records.map((x) => x.index).sort((a, b) => a - b) } };
+      writeJsonAtomic(manifestFile, manifest);
+      opts.onProgress?.({ done: i + 1, total: todo.length, particleSteps: steps, seconds: trackingSeconds });
     }
   }
 
-  const summaries = finalizeRun(plan, records, opts.out);
+  const summaries = writeEnsemble(plan, records, opts.out);
   manifest = {
     ...manifest,
     status: 'complete',
@@ -205,7 +200,7 @@ async function runLocked(config: Config, plan: RunPlan, opts: SimulateOptions, w
 }
 
 /** The short text summary printed after a run. */
-export function summaryText(res: SimulateResult, out: string): string {
+export function summaryText(res: SimulateDirResult, out: string): string {
   const last = res.summaries[res.summaries.length - 1];
   const fmt = (x: number) => (Number.isFinite(x) ? x.toExponential(3) : 'nan');
   const lines = [

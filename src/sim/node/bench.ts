@@ -8,15 +8,15 @@
  * to float64) after a warm-up that compiled the kernel and learned the rate; it is repeated and
  * the best and the spread are kept, since other work on a shared machine only ever slows a run.
  */
-import { spiralDirections } from './launch.ts';
-import { toSharedMemory } from './cpu/tracker.ts';
+import { spiralDirections } from '../launch.ts';
+import { toSharedMemory } from '../cpu/tracker.ts';
 import os from 'node:os';
-import { FieldSchema } from '../config/schema.ts';
-import { rigidityForGyroradiusPV } from '../config/units.ts';
-import { createField } from '../turbulence/create.ts';
-import { referenceFieldUG, type FieldData } from '../turbulence/field.ts';
+import { FieldSchema } from '../../config/schema.ts';
+import { rigidityForGyroradiusPV } from '../../config/units.ts';
+import { createField } from '../../turbulence/create.ts';
+import { referenceFieldUG, type FieldData } from '../../turbulence/field.ts';
 import { createTracker, type BackendChoice } from './backends.ts';
-import type { BackendName, TrackJob, Tracker } from './types.ts';
+import type { BackendName, TrackJob, Tracker } from '../types.ts';
 
 export interface BenchWorkload {
   readonly field: 'modes' | 'grid';

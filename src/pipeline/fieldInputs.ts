@@ -1,26 +1,26 @@
 /**
- * Checks of the field inputs that a config names but the schema cannot see (a mode-table file and
- * its contents, a grid that must hold the spectrum's band), done before a command writes anything,
- * so bad input fails with exit code 2 and leaves no output behind.
+ * Checks of the field inputs that a config names but the schema cannot see (a mode table's
+ * contents, a grid that must hold the spectrum's band), done before any work, so bad input fails
+ * as a ConfigError (exit code 2 in the CLI) and nothing is written.
  */
-import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../config/errors.ts';
 import type { Config } from '../config/schema.ts';
-import { modeTableStats } from '../turbulence/create.ts';
+import { modeTableStats, type FieldInputs } from '../turbulence/create.ts';
 import { gridSpecOf } from '../turbulence/grid.ts';
-import { loadModeTable } from '../turbulence/modeTable.ts';
 
-export function checkFieldInputs(config: Config, baseDir: string): void {
+export function checkFieldInputs(config: Config, inputs: FieldInputs): void {
   const t = config.field.turbulence;
   if (t.brmsUG === 0) return; // createField ignores the turbulence settings then
   if (t.modeTableFile !== undefined) {
-    // resolved as createField resolves it
-    const file = isAbsolute(t.modeTableFile) ? t.modeTableFile : resolve(baseDir, t.modeTableFile);
+    const name = JSON.stringify(t.modeTableFile);
+    if (inputs.modeTable === undefined) {
+      throw new ConfigError(`config: field.turbulence.modeTableFile = ${name}: the table was not given (read it with loadModeTable and pass it as inputs.modeTable)`);
+    }
     let stats: ReturnType<typeof modeTableStats>;
     try {
-      stats = modeTableStats(loadModeTable(file));
+      stats = modeTableStats(inputs.modeTable);
     } catch (e) {
-      throw new ConfigError(`config: field.turbulence.modeTableFile = ${JSON.stringify(t.modeTableFile)}: ${(e as Error).message}`);
+      throw new ConfigError(`config: field.turbulence.modeTableFile = ${name}: ${(e as Error).message}`);
     }
     // The table is used as is, but r_g, Omega and the default step come from the config's
     // brmsUG and lMinPc: they must describe the table, or the step could miss its shortest modes.

@@ -1,9 +1,9 @@
 /**
- * Builds a validated Config from a preset, a JSON file and `key=value` overrides (in that order
- * of precedence, later wins). Errors name the field, the value and the allowed range.
+ * Builds a validated Config from a preset, a config object (e.g. a JSON file's content), partial
+ * overrides and `key=value` settings (in that order of precedence, later wins), exactly as every
+ * front end resolves them. Errors name the field, the value and the allowed range. Pure: reading
+ * a config file is the output layer's business (src/io/configFile.ts).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from './errors.ts';
 import { PRESETS } from './presets.ts';
@@ -11,10 +11,10 @@ import { ConfigSchema, type Config } from './schema.ts';
 
 export { ConfigError };
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type JsonObject = { [k: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type JsonObject = { [k: string]: Json };
 
-function isObject(v: unknown): v is JsonObject {
+export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -158,30 +158,15 @@ export function validateConfig(input: unknown): Config {
 
 export interface ConfigSources {
   readonly preset?: string;
-  readonly file?: string;
+  /** A whole or partial config, e.g. the parsed content of a --config file. */
+  readonly config?: JsonObject;
   readonly overrides?: readonly JsonObject[];
+  /** `key.path=value` settings (--set). */
   readonly sets?: readonly string[];
 }
 
-export function readConfigFile(file: string): JsonObject {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`--config ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(`--config ${file}: not valid JSON (${(e as Error).message})`);
-  }
-  if (!isObject(parsed)) throw new ConfigError(`--config ${file}: must hold a JSON object`);
-  return parsed;
-}
-
 /** The merged raw input (before validation) and the validated config. */
-export function loadConfig(src: ConfigSources): { input: JsonObject; config: Config; baseDir: string } {
+export function resolveConfig(src: ConfigSources): { input: JsonObject; config: Config } {
   // Start from the complete defaults, so a partial override of a nested object (e.g. only
   // spectrum.lMinPc) keeps the default's other fields (its `kind`).
   let input: JsonObject = ConfigSchema.parse({}) as unknown as JsonObject;
@@ -190,9 +175,8 @@ export function loadConfig(src: ConfigSources): { input: JsonObject; config: Con
     if (!p) throw new ConfigError(`--preset ${src.preset}: unknown preset; allowed: ${Object.keys(PRESETS).join(', ')}`);
     input = mergeConfig(input, p.config as JsonObject);
   }
-  if (src.file !== undefined) input = mergeConfig(input, readConfigFile(src.file));
+  if (src.config !== undefined) input = mergeConfig(input, src.config);
   for (const o of src.overrides ?? []) input = mergeConfig(input, o);
   for (const s of src.sets ?? []) input = mergeConfig(input, parseOverride(s));
-  const baseDir = src.file !== undefined ? path.dirname(path.resolve(src.file)) : process.cwd();
-  return { input, config: validateConfig(input), baseDir };
+  return { input, config: validateConfig(input) };
 }

@@ -6,10 +6,10 @@
  *   // reason: "webgpu: adapter found (llvmpipe: Mesa 25.0.7 ... (mesa software))"
  *   //     or "webgpu: no adapter (install Mesa's Vulkan driver: ..., see README) — using cpu (...)"
  */
-import { CpuTracker } from './cpu/tracker.ts';
-import type { Tracker } from './types.ts';
-import { createNodeGpu, readShaderFile } from './webgpu/node.ts';
-import { NoWebGpuAdapterError, WebGpuTracker, type WebGpuTrackerOptions } from './webgpu/tracker.ts';
+import { createCpuTracker } from './cpu.ts';
+import type { Tracker } from '../types.ts';
+import { createNodeGpu, readShaderFile } from './webgpu.ts';
+import { NoWebGpuAdapterError, WebGpuTracker, type WebGpuTrackerOptions } from '../webgpu/tracker.ts';
 
 export type BackendChoice = 'auto' | 'cpu' | 'webgpu';
 
@@ -34,7 +34,7 @@ export const NO_ADAPTER_ADVICE =
 
 export async function createTracker(name: BackendChoice, options: CreateTrackerOptions = {}): Promise<CreatedTracker> {
   if (name === 'cpu') {
-    const tracker = new CpuTracker({ threads: options.threads });
+    const tracker = createCpuTracker({ threads: options.threads });
     return { tracker, reason: `cpu: requested (${tracker.device})` };
   }
   if (name !== 'auto' && name !== 'webgpu') throw new Error(`unknown backend '${String(name)}' (auto, cpu or webgpu)`);
@@ -44,7 +44,7 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
     webgpu = await WebGpuTracker.create(env, options.webgpu, NO_ADAPTER_ADVICE);
   } catch (e) {
     if (name === 'webgpu') throw e;
-    const tracker = new CpuTracker({ threads: options.threads });
+    const tracker = createCpuTracker({ threads: options.threads });
     const why = e instanceof NoWebGpuAdapterError ? e.message : `webgpu: failed to start (${e instanceof Error ? e.message : String(e)})`;
     return { tracker, reason: `${why} — using cpu (${tracker.device})` };
   }

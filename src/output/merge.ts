@@ -5,18 +5,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../../config/errors.ts';
-import { writeFileAtomic } from '../../io/atomic.ts';
-import { finalizeRun, type MapSummary } from './finalize.ts';
-import { makePlan } from './plan.ts';
-import type { RealizationRecord } from './realization.ts';
+import { ConfigError } from '../config/errors.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { makePlan } from '../pipeline/plan.ts';
+import { writeEnsemble } from './ensembleFiles.ts';
 import { acquireRunLock, fieldPath, finishedRealizations, MANIFEST, prepareOutDir, readJson, recordPath, writeJsonAtomic } from './runDir.ts';
-import type { Manifest } from './run.ts';
+import type { Manifest, StoredMapSummary, StoredRealizationRecord } from './runRecords.ts';
 
 export interface MergeResult {
   readonly realizations: number[];
   readonly missing: number[];
-  readonly summaries: MapSummary[];
+  readonly summaries: StoredMapSummary[];
 }
 
 export function mergeRuns(inputs: readonly string[], out: string): MergeResult {
@@ -44,10 +43,10 @@ export function mergeRuns(inputs: readonly string[], out: string): MergeResult {
 
 function mergeInto(inputs: readonly string[], out: string, config: Manifest['config'], manifests: readonly Manifest[]): MergeResult {
 
-  const records = new Map<number, RealizationRecord>();
+  const records = new Map<number, StoredRealizationRecord>();
   inputs.forEach((dir) => {
     for (const r of finishedRealizations(dir)) {
-      const rec = readJson<RealizationRecord>(recordPath(dir, r));
+      const rec = readJson<StoredRealizationRecord>(recordPath(dir, r));
       if (records.has(r)) continue; // the same realization twice: identical by construction (same seed)
       for (const m of rec.maps) writeFileAtomic(path.join(out, m.file), fs.readFileSync(path.join(dir, m.file)));
       const modes = fieldPath(dir, r);
@@ -57,9 +56,9 @@ function mergeInto(inputs: readonly string[], out: string, config: Manifest['con
     }
   });
   if (records.size === 0) throw new ConfigError(`merge: no finished realization in ${inputs.join(', ')}`);
-  const plan = makePlan(config, process.cwd());
+  const plan = makePlan(config);
   const sorted = [...records.values()].sort((a, b) => a.index - b.index);
-  const summaries = finalizeRun(plan, sorted, out);
+  const summaries = writeEnsemble(plan, sorted, out);
   const done = sorted.map((r) => r.index);
   const missing = Array.from({ length: config.realizations }, (_, i) => i).filter((i) => !records.has(i));
   const steps = sorted.reduce((a, r) => a + r.particleSteps, 0);

@@ -7,11 +7,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readCsv, writeCsv } from '../../io/csv.ts';
 import { writeLinePlot } from '../../io/clPlot.ts';
-import { UsageError } from '../errors.ts';
-import type { LogMode } from '../progress.ts';
-import { mergeRuns } from '../simulate/merge.ts';
-import { simulate, type Manifest, type Shard } from '../simulate/run.ts';
-import { MANIFEST, readJson, writeJsonAtomic } from '../simulate/runDir.ts';
+import { ConfigError } from '../../config/errors.ts';
+import { readFieldInputs } from '../../io/fieldInputs.ts';
+import type { CreatedTracker } from '../../sim/node/backends.ts';
+import type { RunProgress } from '../../pipeline/progress.ts';
+import { mergeRuns } from '../merge.ts';
+import { simulateToDir } from '../simulateDir.ts';
+import { MANIFEST, readJson, writeJsonAtomic } from '../runDir.ts';
+import type { Manifest, Shard } from '../runRecords.ts';
 import { pointDirName, type Quantity, type ScanPoint, type ScanSpec } from './scanConfig.ts';
 
 export function pointDir(out: string, index: number): string {
@@ -22,10 +25,20 @@ export function shardDir(out: string, index: number, shard: number): string {
   return path.join(out, 'shards', `${pointDirName(index)}-s${String(shard).padStart(4, '0')}`);
 }
 
+/** What a front end attaches to each point's run: progress display, tracker report. */
+export interface PointHooks {
+  readonly onTracking?: (backend: string, device: string, reason: string) => void;
+  readonly onProgress?: (p: RunProgress) => void;
+  /** Called when the point's run ends (also on failure). */
+  readonly done?: () => void;
+}
+
 export interface RunPointsOptions {
   readonly out: string;
+  /** The scan file's directory: relative files a point's config names resolve against it. */
   readonly baseDir: string;
-  readonly log: LogMode;
+  readonly openTracker: (config: ScanPoint['config']) => Promise<CreatedTracker>;
+  readonly hooks?: (p: ScanPoint) => PointHooks;
   /** Run only this point (cluster task). */
   readonly point?: number;
   /** With `point`: only this shard of its realizations, into out/shards/. */
@@ -36,14 +49,27 @@ export interface RunPointsOptions {
 
 export async function runPoints(points: readonly ScanPoint[], opts: RunPointsOptions): Promise<void> {
   if (opts.point !== undefined && !(Number.isInteger(opts.point) && opts.point >= 0 && opts.point < points.length)) {
-    throw new UsageError(`scan --point ${opts.point}: must be an integer in [0, ${points.length - 1}]`);
+    throw new ConfigError(`scan --point ${opts.point}: must be an integer in [0, ${points.length - 1}]`);
   }
   const chosen = opts.point !== undefined ? [points[opts.point]] : points;
   for (const [i, p] of chosen.entries()) {
     opts.onPoint?.(p, i, chosen.length);
     const config = opts.backend ? { ...p.config, tracking: { ...p.config.tracking, backend: opts.backend } } : p.config;
     const dir = opts.shard ? shardDir(opts.out, p.index, opts.shard.index) : pointDir(opts.out, p.index);
-    await simulate(config, opts.baseDir, { out: dir, resume: true, shard: opts.shard, log: opts.log });
+    const hooks = opts.hooks?.(p) ?? {};
+    try {
+      await simulateToDir(config, {
+        out: dir,
+        resume: true,
+        shard: opts.shard,
+        inputs: readFieldInputs(config, opts.baseDir),
+        openTracker: () => opts.openTracker(config),
+        onTracking: hooks.onTracking,
+        onProgress: hooks.onProgress,
+      });
+    } finally {
+      hooks.done?.();
+    }
   }
 }
 
@@ -53,10 +79,10 @@ export function mergeShards(points: readonly ScanPoint[], out: string, shards: n
     const dir = pointDir(out, p.index);
     if (isComplete(dir, p.config.realizations)) continue;
     const parts = Array.from({ length: shards }, (_, s) => shardDir(out, p.index, s)).filter((d) => fs.existsSync(path.join(d, MANIFEST)));
-    if (parts.length === 0) throw new UsageError(`scan --merge: point ${p.index} has neither a run in ${dir} nor shards in ${path.join(out, 'shards')}`);
+    if (parts.length === 0) throw new ConfigError(`scan --merge: point ${p.index} has neither a run in ${dir} nor shards in ${path.join(out, 'shards')}`);
     if (fs.existsSync(dir)) fs.rmSync(dir, { recursive: true, force: true }); // an unfinished run, superseded by the shards
     const res = mergeRuns(parts, dir);
-    if (res.missing.length > 0) throw new UsageError(`scan --merge: point ${p.index} misses realizations ${res.missing.join(', ')} (shards not finished?)`);
+    if (res.missing.length > 0) throw new ConfigError(`scan --merge: point ${p.index} misses realizations ${res.missing.join(', ')} (shards not finished?)`);
   }
 }
 
@@ -103,7 +129,7 @@ export function summarize(spec: ScanSpec, points: readonly ScanPoint[], out: str
   const rows: PointSummary[] = points.map((p) => {
     const dir = pointDir(out, p.index);
     if (!isComplete(dir, p.config.realizations)) {
-      throw new UsageError(`scan: point ${p.index} is not finished in ${dir}; run the scan (or its cluster tasks and --merge) first`);
+      throw new ConfigError(`scan: point ${p.index} is not finished in ${dir}; run the scan (or its cluster tasks and --merge) first`);
     }
     const m = readJson<Manifest>(path.join(dir, MANIFEST));
     const { label, q } = quantitiesOf(dir, m);
@@ -122,7 +148,7 @@ export function summarize(spec: ScanSpec, points: readonly ScanPoint[], out: str
   ]);
   writeJsonAtomic(path.join(out, 'summary.json'), { name: spec.name, points: rows });
   for (const plot of spec.plots) {
-    if (!numericKeys.includes(plot.x)) throw new UsageError(`scan plot x = ${plot.x}: not a numeric scanned parameter (${numericKeys.join(', ') || 'none'})`);
+    if (!numericKeys.includes(plot.x)) throw new ConfigError(`scan plot x = ${plot.x}: not a numeric scanned parameter (${numericKeys.join(', ') || 'none'})`);
     const others = numericKeys.filter((k) => k !== plot.x);
     const groups = new Map<string, PointSummary[]>();
     for (const r of rows) {

@@ -1,8 +1,8 @@
 /**
- * Worker thread of the CPU tracker: integrates one slice of particles per message.
- * The field and the directions arrive in SharedArrayBuffers (no copy per slice).
+ * The unit of work of the CPU tracker's pool: one slice of particles, integrated by whatever
+ * worker the platform runs (src/sim/node/cpuWorker.ts in Node). The field and the directions
+ * arrive in SharedArrayBuffers where the platform has them (no copy per slice).
  */
-import { parentPort } from 'node:worker_threads';
 import { allocateOutput, integrateRange, type IntegrationOutput, type IntegrationParams } from './integrate.ts';
 
 export interface SliceRequest {
@@ -15,23 +15,24 @@ export interface SliceRequest {
 
 export interface SliceResult {
   readonly id: number;
-  readonly out: IntegrationOutput;
+  readonly out: IntegrationOutput | null;
   readonly steps: number;
   readonly error?: string;
 }
 
-function buffersOf(out: IntegrationOutput): ArrayBuffer[] {
+/** The buffers of a result, to transfer rather than copy back. */
+export function resultBuffers(out: IntegrationOutput): ArrayBuffer[] {
   const arrays = [...out.snapshotPositions, ...out.snapshotDirections, out.spherePositions, out.sphereDirections, out.sphereTimes];
   return arrays.filter((a): a is Float64Array => a !== null).map((a) => a.buffer as ArrayBuffer);
 }
 
-parentPort?.on('message', (req: SliceRequest) => {
+/** Integrates one slice; an error comes back in the result (a worker must not die on it). */
+export function integrateSlice(req: SliceRequest): SliceResult {
   try {
     const out = allocateOutput(req.count, req.params.stop);
     const steps = integrateRange(req.params, req.directions, req.first, req.count, out);
-    const result: SliceResult = { id: req.id, out, steps };
-    parentPort!.postMessage(result, buffersOf(out));
+    return { id: req.id, out, steps };
   } catch (e) {
-    parentPort!.postMessage({ id: req.id, out: null, steps: 0, error: e instanceof Error ? e.stack ?? e.message : String(e) });
+    return { id: req.id, out: null, steps: 0, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }
-});
+}
