@@ -1,8 +1,38 @@
 #!/usr/bin/env node
-// The package runs its TypeScript sources directly through tsx's loader, so a clean clone
-// works after `npm ci` without a build step; worker threads register the same loader.
-import { register } from 'tsx/esm/api';
+// Starts the CLI from the compiled bundle (dist/cli.js, made by `npm ci`/`npm install` through
+// scripts/build.mjs) when it is at least as new as every TypeScript source, else from the sources
+// through tsx's loader, so an edited checkout never runs stale code and a clean clone works even
+// before a build. CRSKY_FROM_SOURCE=1 forces the sources.
+import { readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function newestSourceMs(dir) {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = `${dir}/${e.name}`;
+    if (e.isDirectory()) newest = Math.max(newest, newestSourceMs(p));
+    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function bundleIsFresh() {
+  if (process.env.CRSKY_FROM_SOURCE === '1') return false;
+  try {
+    return statSync(`${root}dist/build-stamp.json`).mtimeMs >= newestSourceMs(`${root}src`);
+  } catch {
+    return false; // no build (or no sources: a packed install, where dist/ is all there is)
+  }
+}
+
+let main;
+if (bundleIsFresh()) {
+  ({ main } = await import('../dist/cli.js'));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

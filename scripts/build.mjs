@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Builds dist/: the CLI, the library (Node and browser entries) and the CPU worker as bundled
+// ES modules (esbuild; npm packages stay external), plus type declarations (tsc) unless --no-types.
+// Runs on `npm ci`/`npm install` (prepare) and before the tests, so `crsky` starts from compiled
+// JavaScript; bin/crsky.js falls back to the TypeScript sources while dist/ is older than src/.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const types = !process.argv.includes('--no-types');
+
+const started = Date.now();
+// Old chunks have other hashes: start from an empty dist/ (types are rebuilt below, or kept).
+for (const f of existsSync(dist) ? readdirSync(dist) : []) if (f !== 'types') rmSync(join(dist, f), { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', core: 'src/core.ts', cpuWorker: 'src/sim/node/cpuWorker.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  // every file flat in dist/: the code finds cpuWorker.js, ../shaders and ../package.json from there
+  chunkNames: '[name]-[hash]',
+  logLevel: 'warning',
+});
+if (types) {
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+}
+// bin/crsky.js compares this stamp with the sources' modification times.
+writeFileSync(join(dist, 'build-stamp.json'), JSON.stringify({ builtAt: new Date().toISOString(), types }) + '\n');
+process.stderr.write(`crsky: built dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s${types ? '' : ' (no type declarations)'}\n`);

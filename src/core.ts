@@ -1,0 +1,62 @@
+/**
+ * Everything of crsky that runs in a browser as well as in Node: config, fields, the CPU and
+ * WebGPU trackers (bring your own GPU object and shader loader), the pipeline and the analysis.
+ * The package's "browser" entry; src/index.ts adds the Node parts.
+ */
+export { ConfigSchema, type Config, type ConfigInput, type Direction, type Spectrum, type FieldConfig } from './config/schema.ts';
+export { PRESETS, type Preset } from './config/presets.ts';
+export { resolveConfig, mergeConfig, parseOverride, validateConfig } from './config/resolve.ts';
+export { ConfigError } from './config/errors.ts';
+export { gyroradiusPc, rigidityForGyroradiusPV, gyrofrequencyPerPc, DEG, TV_IN_PV } from './config/units.ts';
+export { EQUATORIAL_TO_GALACTIC, GALACTIC_TO_EQUATORIAL, lonLatToVec, vecToLonLat, toEquatorial, fromEquatorial, directionToUnitVector, type Frame } from './config/frames.ts';
+export type { Vec3 } from './config/vec3.ts';
+export { fieldSeed, launchSeed, noiseSeed } from './config/seeds.ts';
+
+export { createField, modeTableStats, type FieldInputs } from './turbulence/create.ts';
+export { createFieldEvaluator } from './turbulence/evaluate.ts';
+export { formatModeTableCsv, parseModeTableCsv } from './turbulence/modeTable.ts';
+export type { FieldData, FieldSummary, ModeTurbulence, GridTurbulence, TurbulenceData } from './turbulence/field.ts';
+
+export { CpuTracker, type SliceWorker } from './sim/cpu/tracker.ts';
+export { integrateSlice, type SliceRequest, type SliceResult } from './sim/cpu/slices.ts';
+export { WebGpuTracker, type WebGpuEnvironment } from './sim/webgpu/tracker.ts';
+export { browserWebGpu, fetchShaderFile } from './sim/webgpu/browser.ts';
+export { isotropicDirections, logSpacedTimes } from './sim/launch.ts';
+export type { Tracker, TrackJob, EndStates, Snapshot, SphereCrossings, StopConditions, TrackProgress, BackendName } from './sim/types.ts';
+
+export { makePlan, launchDirections, type RunPlan, type MapSpec } from './pipeline/plan.ts';
+export { runRealization, dipoleOf, type RealizationRecord, type RealizationResult, type MapRecord, type Dipole } from './pipeline/realization.ts';
+export { combineRealizations, type EnsembleProducts, type MapEnsemble, type MapSummary, type ClColumns } from './pipeline/ensemble.ts';
+export { runSimulation, type SimulationOptions, type SimulationResult } from './pipeline/simulate.ts';
+export { planDiffusion, runDiffusion, type DiffusionPlan, type DiffusionResult } from './pipeline/diffusion.ts';
+export { analyzeMap, type AnalyzeOptions, type MapAnalysis } from './pipeline/analyze.ts';
+export { checkFieldInputs } from './pipeline/fieldInputs.ts';
+export type { RunProgress } from './pipeline/progress.ts';
+
+export { map2alm, alm2map, alm2cl, anafast, almIndex, almSize } from './analysis/harmonics.ts';
+export { removeMultipoles } from './analysis/multipoles.ts';
+export { smoothTopHat } from './analysis/smoothing.ts';
+export { dipoleFromMap, dipoleFromAlm, equatorialDipole } from './analysis/dipole.ts';
+export {
+  UNSEEN,
+  nside2npix,
+  npix2nside,
+  nside2pixarea,
+  pix2vec,
+  pix2ang,
+  ang2pix,
+  vec2pix,
+  vec2ang,
+  ang2vec,
+  reorder,
+  queryDisc,
+  getAllNeighbours,
+  pixelCentres,
+} from './analysis/healpix.ts';
+export { clStats, noiseSubtractedCl, backtrackingNoiseLevel } from './analysis/ensemble.ts';
+export { runningDiffusion, type DiffusionRow } from './analysis/diffusion.ts';
+export { fixedTimeDensity, sphereDensity, dipoleDensity, pixelMeans, relativeIntensity, measuredDiffusionTensor, diffusionTensor } from './analysis/liouville.ts';
+
+export { encodeHealpixFits, decodeHealpixFits, type HealpixFitsMap, type HealpixMapToWrite } from './io/fitsFormat.ts';
+export { formatCsv, parseCsv } from './io/csvFormat.ts';
+export { intensityMapFits } from './io/intensityMap.ts';
