@@ -19,9 +19,8 @@ import { createTracker } from '../src/sim/node/backends.ts';
 import { logSpacedTimes } from '../src/sim/launch.ts';
 import type { EndStates, TrackJob } from '../src/sim/types.ts';
 import { FieldSchema } from '../src/config/schema.ts';
-import { rigidityForGyroradiusPV } from '../src/config/units.ts';
+import { referenceFieldUG, rigidityForGyroradiusPV } from '../src/config/units.ts';
 import { createField } from '../src/turbulence/create.ts';
-import { referenceFieldUG } from '../src/turbulence/field.ts';
 
 interface Options {
   particles: number;
@@ -72,7 +71,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const omegaTimes = logSpacedTimes(1, o.omegaT, 9);
   const job: TrackJob = {
     field,
-    rigidityPV: rigidityForGyroradiusPV(rg, referenceFieldUG(field)),
+    rigidityPV: rigidityForGyroradiusPV(rg, referenceFieldUG(Math.hypot(...field.b0), field.summary.brmsUG)),
     chargeSign: -1,
     origin: [0, 0, 0],
     directions: benchDirections(o.particles),

@@ -4,21 +4,20 @@
  */
 import { ConfigError } from './errors.ts';
 import type { Config } from './schema.ts';
-import { gyroradiusPc } from './units.ts';
+import { gyroradiusPc, referenceFieldUG, rmsFieldUG } from './units.ts';
 
-/** |B0| if non-zero, else B_rms: the field that defines r_g and Omega (PHYSICS.md). */
-export function referenceFieldUG(cfg: Config): number {
-  return cfg.field.b0UG > 0 ? cfg.field.b0UG : cfg.field.turbulence.brmsUG;
+/** The config's reference field (units.ts referenceFieldUG), uG. */
+export function configReferenceFieldUG(cfg: Config): number {
+  return referenceFieldUG(cfg.field.b0UG, cfg.field.turbulence.brmsUG);
 }
 
-/** sqrt(B0^2 + B_rms^2): typical local |B|, which sets the default step. */
-export function rmsFieldUG(cfg: Config): number {
-  return Math.hypot(cfg.field.b0UG, cfg.field.turbulence.brmsUG);
+function configRmsFieldUG(cfg: Config): number {
+  return rmsFieldUG(cfg.field.b0UG, cfg.field.turbulence.brmsUG);
 }
 
 /** Gyroradius in the reference field, pc (Omega = 1 / this). */
 export function referenceGyroradiusPc(cfg: Config): number {
-  const b = referenceFieldUG(cfg);
+  const b = configReferenceFieldUG(cfg);
   // B = 0 everywhere (straight lines, e.g. the sign test of the Liouville models): r_g = ∞.
   return b > 0 ? gyroradiusPc(cfg.particles.rigidityPV, b) : Infinity;
 }
@@ -34,7 +33,7 @@ export function smallestScalePc(cfg: Config): number {
  */
 export function stepPc(cfg: Config): number {
   if (cfg.tracking.stepPc !== undefined) return cfg.tracking.stepPc;
-  const b = rmsFieldUG(cfg);
+  const b = configRmsFieldUG(cfg);
   const rg = b > 0 ? gyroradiusPc(cfg.particles.rigidityPV, b) : Infinity;
   const step = Math.min(rg / 20, smallestScalePc(cfg) / 4);
   if (!Number.isFinite(step)) {
@@ -64,7 +63,7 @@ export function snapshotTimesPc(cfg: Config): number[] {
  */
 export function validateRun(cfg: Config): void {
   const h = stepPc(cfg);
-  const b = rmsFieldUG(cfg);
+  const b = configRmsFieldUG(cfg);
   if (b > 0) {
     const rg = gyroradiusPc(cfg.particles.rigidityPV, b);
     if (h > rg) {

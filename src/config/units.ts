@@ -26,6 +26,16 @@ export const PC_LIGHT_TIME_YEARS = PC_IN_M / C_M_PER_S / YEAR_IN_S;
 
 export const DEG = Math.PI / 180;
 
+/** The field that defines r_g and Omega (PHYSICS.md): |B0| if non-zero, else B_rms, uG. */
+export function referenceFieldUG(b0UG: number, brmsUG: number): number {
+  return b0UG > 0 ? b0UG : brmsUG;
+}
+
+/** sqrt(B0^2 + B_rms^2): the typical local |B|, which sets the default step, uG. */
+export function rmsFieldUG(b0UG: number, brmsUG: number): number {
+  return Math.hypot(b0UG, brmsUG);
+}
+
 /** Gyroradius in pc of a particle of rigidity `rigidityPV` (PV) in a field of `bUG` (uG). */
 export function gyroradiusPc(rigidityPV: number, bUG: number): number {
   return (GYRORADIUS_PC_PER_PV_PER_UG * rigidityPV) / bUG;

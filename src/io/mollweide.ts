@@ -4,7 +4,8 @@
  * (default 0°), north up.
  *
  * The map is rasterized with our own inverse Mollweide projection: every image pixel inside the
- * ellipse is turned into (lon, lat) and looked up with @hscmap/healpix (nearest HEALPix pixel),
+ * ellipse is turned into (lon, lat) and looked up with src/analysis/healpix.ts ang2pix (the pixel
+ * that contains it; exact at the poles and on pixel edges, unlike @hscmap's ang2pix),
  * coloured through a colormap into an RGBA image (pngjs). That image is embedded in an SVG
  * document with the vector parts (graticule, labels, colour bar, title), which resvg rasterizes to
  * the PNG; the same SVG is the .svg output.
@@ -16,13 +17,13 @@
  * The forward direction needs θ from lat (Newton's method); the inverse is closed-form:
  *   θ = asin y,  lat = asin((2θ + sin 2θ)/π),  lon = lon0 − π x / cos θ.
  */
-import { ang2pix_nest, ang2pix_ring } from '@hscmap/healpix';
 import { PNG } from 'pngjs';
 import { formatTickValues, niceLinearTicks, powerOfTen } from './axes.ts';
 import { type Colormap, colormapByName, colormapLut, type ColormapName, isBadPixel, resolveRange } from './colormap.ts';
 import type { HealpixOrdering } from './fits.ts';
 import { escapeXml, num, svgOpen, svgText, svgToPng, writeFigure } from './svg.ts';
 import { DEG } from '../config/units.ts';
+import { ang2pix } from '../analysis/healpix.ts';
 
 
 /** The Mollweide auxiliary angle θ for latitude `lat` (radians): 2θ + sin 2θ = π sin lat, by Newton's method. */
@@ -191,7 +192,7 @@ export function rasterizeMollweide(
   const lut = colormapLut(color.colormap, nLut);
   const bad = parseHexColor(color.badColor);
   const span = color.max - color.min;
-  const lookup = ordering === 'RING' ? ang2pix_ring : ang2pix_nest;
+  const nest = ordering === 'NESTED';
   const a = w / 2;
   const b = h / 2;
   const lon0 = lon0Deg * DEG;
@@ -207,7 +208,7 @@ export function rasterizeMollweide(
       if (Math.abs(x) > xMax) continue;
       let phi = (lon0 - (Math.PI * x) / ct) % (2 * Math.PI);
       if (phi < 0) phi += 2 * Math.PI;
-      const v = map[lookup(nside, colat, phi)];
+      const v = map[ang2pix(nside, colat, phi, { nest })];
       const o = 4 * (j * w + i);
       if (isBadPixel(v)) {
         data[o] = bad[0];

@@ -4,7 +4,7 @@
  * perpendicular to B0. In memory; `crsky diffusion` prints and writes the table.
  */
 import { ConfigError } from '../config/errors.ts';
-import { referenceFieldUG, referenceGyroradiusPc, stepPc } from '../config/derived.ts';
+import { configReferenceFieldUG, referenceGyroradiusPc, stepPc } from '../config/derived.ts';
 import { fieldSeed, launchSeed } from '../config/seeds.ts';
 import type { Config } from '../config/schema.ts';
 import { rigidityForGyroradiusPV } from '../config/units.ts';
@@ -64,7 +64,7 @@ export function planDiffusion(config: Config, opts: Pick<DiffusionOptions, 'rgOv
   let cfg = config;
   if (opts.rgOverLc !== undefined) {
     if (!(lc > 0)) throw new ConfigError('--rg-over-lc needs turbulence (field.turbulence.brmsUG > 0) to define L_c');
-    const rigidityPV = rigidityForGyroradiusPV(opts.rgOverLc * lc, referenceFieldUG(cfg));
+    const rigidityPV = rigidityForGyroradiusPV(opts.rgOverLc * lc, configReferenceFieldUG(cfg));
     cfg = { ...cfg, particles: { ...cfg.particles, rigidityPV } };
   }
   const rg = referenceGyroradiusPc(cfg);

@@ -58,16 +58,3 @@ export interface FieldData {
 export function modeCount(t: ModeTurbulence): number {
   return t.table.length / MODE_STRIDE;
 }
-
-/** |B0| if non-zero, else B_rms: the field that defines r_g and Omega (PHYSICS.md). */
-export function referenceFieldUG(field: FieldData): number {
-  const [x, y, z] = field.b0;
-  const b0 = Math.hypot(x, y, z);
-  return b0 > 0 ? b0 : field.summary.brmsUG;
-}
-
-/** sqrt(|B0|^2 + B_rms^2): the typical local |B|, used for the default step. */
-export function rmsTotalFieldUG(field: FieldData): number {
-  const [x, y, z] = field.b0;
-  return Math.sqrt(x * x + y * y + z * z + field.summary.brmsUG ** 2);
-}

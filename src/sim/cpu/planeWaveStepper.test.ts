@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FieldSchema } from '../../config/schema.ts';
-import { rigidityForGyroradiusPV, rotationRatePerUGPerPc } from '../../config/units.ts';
+import { referenceFieldUG, rigidityForGyroradiusPV, rotationRatePerUGPerPc } from '../../config/units.ts';
 import { createField } from '../../turbulence/create.ts';
 import { createFieldEvaluator } from '../../turbulence/evaluate.ts';
-import { MODE_STRIDE, referenceFieldUG, type FieldData, type ModeTurbulence } from '../../turbulence/field.ts';
+import { MODE_STRIDE, type FieldData, type ModeTurbulence } from '../../turbulence/field.ts';
 import { spiralDirections } from '../launch.ts';
 import type { TrackJob } from '../types.ts';
 import { DEFAULT_SYNC_INTERVAL, PlaneWaveStepper, seriesRadius } from './planeWaveStepper.ts';
@@ -121,7 +121,7 @@ function compareAlongTrajectory(field: FieldData, origin: Vec3, h: number, steps
   const table = (field.turbulence as ModeTurbulence).table;
   const modes = table.length / MODE_STRIDE;
   const brms = field.summary.brmsUG;
-  const kappa = -rotationRatePerUGPerPc(rigidityForGyroradiusPV(20 * h, referenceFieldUG(field)));
+  const kappa = -rotationRatePerUGPerPc(rigidityForGyroradiusPV(20 * h, referenceFieldUG(Math.hypot(...field.b0), field.summary.brmsUG)));
   const b = new Float64Array(3);
   const b1 = new Float64Array(3);
   const bd = new Float64Array(3);
@@ -253,7 +253,7 @@ describe('cpu tracker with plane waves', () => {
   const field = kolmogorovField(128, 'tracker-modes');
   const rg = 0.1 * field.summary.correlationLengthPc;
   const h = rg / 20;
-  const rigidityPV = rigidityForGyroradiusPV(rg, referenceFieldUG(field));
+  const rigidityPV = rigidityForGyroradiusPV(rg, referenceFieldUG(Math.hypot(...field.b0), field.summary.brmsUG));
 
   it('worker threads give bitwise the same end states as the calling thread (snapshots, sphere, landing steps)', async () => {
     const job: TrackJob = {

@@ -12,9 +12,9 @@ import { spiralDirections } from '../launch.ts';
 import { toSharedMemory } from '../cpu/tracker.ts';
 import os from 'node:os';
 import { FieldSchema } from '../../config/schema.ts';
-import { rigidityForGyroradiusPV } from '../../config/units.ts';
+import { referenceFieldUG, rigidityForGyroradiusPV } from '../../config/units.ts';
 import { createField } from '../../turbulence/create.ts';
-import { referenceFieldUG, type FieldData } from '../../turbulence/field.ts';
+import { type FieldData } from '../../turbulence/field.ts';
 import { createTracker, type BackendChoice } from './backends.ts';
 import type { BackendName, TrackJob, Tracker } from '../types.ts';
 
@@ -96,7 +96,7 @@ export function benchJob(field: FieldData, particles: number, steps: number): Tr
   const h = rg / 20;
   return {
     field,
-    rigidityPV: rigidityForGyroradiusPV(rg, referenceFieldUG(field)),
+    rigidityPV: rigidityForGyroradiusPV(rg, referenceFieldUG(Math.hypot(...field.b0), field.summary.brmsUG)),
     chargeSign: -1,
     origin: [0, 0, 0],
     directions: benchDirections(particles),
