@@ -6,7 +6,7 @@ import { ConfigError } from './errors.ts';
 import type { Config } from './schema.ts';
 import { gyroradiusPc } from './units.ts';
 
-/** |B0| if non-zero, else B_rms: the field that defines r_g and Omega (PHYSICS.md). */
+/** |B0| if non-zero, else B_rms: the field that defines r_g and Omega (docs/physics.md Sec. 1). */
 export function referenceFieldUG(cfg: Config): number {
   return cfg.field.b0UG > 0 ? cfg.field.b0UG : cfg.field.turbulence.brmsUG;
 }

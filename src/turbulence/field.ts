@@ -43,7 +43,7 @@ export interface FieldSummary {
   /** Smallest and largest wavelength of the turbulence band, pc (0 without turbulence). */
   readonly lMinPc: number;
   readonly lMaxPc: number;
-  /** Correlation length L_c in pc as defined in PHYSICS.md (two-sided trace correlation integral). */
+  /** Correlation length L_c in pc as defined in docs/physics.md Sec. 3.2 (two-sided trace correlation integral). */
   readonly correlationLengthPc: number;
   /** Human-readable one-liner: spectrum, method, modes or grid, seed. */
   readonly description: string;
@@ -59,7 +59,7 @@ export function modeCount(t: ModeTurbulence): number {
   return t.table.length / MODE_STRIDE;
 }
 
-/** |B0| if non-zero, else B_rms: the field that defines r_g and Omega (PHYSICS.md). */
+/** |B0| if non-zero, else B_rms: the field that defines r_g and Omega (docs/physics.md Sec. 1). */
 export function referenceFieldUG(field: FieldData): number {
   const [x, y, z] = field.b0;
   const b0 = Math.hypot(x, y, z);
