@@ -288,8 +288,8 @@ export function fitBrokenPowerLaw(data: SpectrumData, range: FitRange = {}): Bro
   const n = pts.l.length;
   if (n < 5) throw new RangeError(`fitBrokenPowerLaw: ${n} usable points, need ≥ 5`);
   const sorted = Float64Array.from(pts.l).sort();
-  const lo = sorted[1];
-  const hi = sorted[n - 2];
+  const lo = sorted[2]; // two points below the first candidate break
+  const hi = sorted[n - 2]; // and two at or above the last
   let best: Float64Array | null = null;
   let bestChi2 = Infinity;
   for (let lb = lo; lb <= hi; lb += 0.5) {
