@@ -36,7 +36,7 @@ save('gal', np.stack([lon % 360, lat], axis=1))
   );
 });
 
-describe('dipole normalization (review Eq. 14, 17, 18; PHYSICS.md)', () => {
+describe('dipole normalization (review Eq. 14, 17, 18; docs/physics.md Sec. 5)', () => {
   it('a map 1 + δ·n gives back δ exactly by least squares (1e-15 absolute, |δ| = 4e-3; N_side 8, 32, any mask)', () => {
     // exact up to rounding; with the refinement step of removeMultipoles measured ≤ 2e-17
     // (without it, the sums of 12288 O(1) values left 4e-14)

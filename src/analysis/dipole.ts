@@ -5,7 +5,7 @@
  * Y_11 = −sqrt(3/8π) sin θ e^{iφ}):
  *   δ = sqrt(3/(4π)) · (−√2 Re a_11, √2 Im a_11, a_10)
  *     = (−sqrt(3/(2π)) Re a_11, sqrt(3/(2π)) Im a_11, sqrt(3/(4π)) a_10).
- * This is PHYSICS.md's formula. Review Eq. 18 prints sqrt(3/(2π)) in front of all three
+ * This is the formula of docs/physics.md Sec. 5. Review Eq. 18 prints sqrt(3/(2π)) in front of all three
  * components; its x and y agree with the above, but its δ_N would be √2 too large (a map
  * 1 + δ_N sin δ has a_10 = sqrt(4π/3) δ_N): dipole.test.ts decides this numerically.
  *

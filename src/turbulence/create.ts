@@ -24,7 +24,7 @@ export interface FieldInputs {
  *  - modeTableFile: inputs.modeTable as is (its own amplitudes; brmsUG, spectrum and method unused);
  *  - method 'modes': `modes` plane waves (planeWaves.ts);
  *  - method 'grid': a gridN^3 FFT grid (grid.ts); throws ConfigError if the band does not fit.
- * summary.correlationLengthPc is the L_c of PHYSICS.md (2∫<dB(0)·dB(r)> dr / <dB^2>) of the
+ * summary.correlationLengthPc is the L_c of docs/physics.md Sec. 3.2 (2∫<dB(0)·dB(r)> dr / <dB^2>) of the
  * realization's own modes: π Σ p/|k| / Σ p over its plane waves or lattice wave vectors.
  */
 export function createField(cfg: FieldConfig, seed: string, inputs: FieldInputs = {}): FieldData {

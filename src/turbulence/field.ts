@@ -43,7 +43,7 @@ export interface FieldSummary {
   /** Smallest and largest wavelength of the turbulence band, pc (0 without turbulence). */
   readonly lMinPc: number;
   readonly lMaxPc: number;
-  /** Correlation length L_c in pc as defined in PHYSICS.md (two-sided trace correlation integral). */
+  /** Correlation length L_c in pc as defined in docs/physics.md (two-sided trace correlation integral). */
   readonly correlationLengthPc: number;
   /** Human-readable one-liner: spectrum, method, modes or grid, seed. */
   readonly description: string;

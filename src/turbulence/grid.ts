@@ -1,5 +1,5 @@
 /**
- * FFT-grid turbulence: a Gaussian random field on a periodic n^3 grid (PHYSICS.md "Grid method").
+ * FFT-grid turbulence: a Gaussian random field on a periodic n^3 grid (docs/physics.md Sec. 3.3).
  *
  * Recipe, per lattice wave vector k = (2π/box)·(a, b, c), a, b, c in [-n/2, n/2):
  *  - power: only k inside the band [2π/lMax, 2π/lMin] gets any; there the trace variance is
@@ -122,7 +122,7 @@ function latticeHasBandPoint(spectrum: Spectrum, spec: GridSpec): boolean {
 }
 
 /**
- * Expected L_c of the grid field, PHYSICS.md's 2∫R dr / R(0) for the lattice spectrum:
+ * Expected L_c of the grid field, docs/physics.md's 2∫R dr / R(0) for the lattice spectrum:
  * π Σ_k P(k)/|k| / Σ_k P(k) over the lattice wave vectors in the band (spectrum.ts). It differs
  * from the continuous-spectrum L_c where the band's low end holds only a few lattice shells.
  */
