@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gauss, parkMiller } from '../../test/helpers/random.ts';
-import { fitBrokenPowerLaw, fitPowerLaw, type FitParameter } from './spectrumFit.ts';
+import { fitBrokenPowerLaw, fitLogParabola, fitPowerLaw, type FitParameter } from './spectrumFit.ts';
 
 const range = (a: number, b: number): Float64Array => Float64Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
@@ -104,5 +104,27 @@ describe('spectrum shape fits (weighted least squares, errors from the covarianc
     const f = fitPowerLaw({ l, cl, sigma }, { lmin: 10, lmax: 30 });
     expect(f.points).toBe(19);
     expect(Math.abs(f.index.value - 2)).toBeLessThan(1e-9);
+  });
+
+  it('log-parabola: exact on a noise-free parabola, curvature within 1σ/2σ at the Gaussian rates', () => {
+    const l = range(1, 30);
+    const model = (x: number) => 2e-4 * Math.exp(-2.5 * Math.log(x / 5) + 0.3 * Math.log(x / 5) ** 2);
+    const exact = fitLogParabola({ l, cl: l.map(model), sigma: l.map((x) => 0.05 * model(x)) }, { pivot: 5 });
+    expect(Math.abs(exact.curvature.value - 0.3)).toBeLessThan(1e-9);
+    expect(Math.abs(exact.index.value - 2.5)).toBeLessThan(1e-9);
+
+    const r = parkMiller(7);
+    const sigma = l.map((x) => 0.1 * model(x));
+    const kappa: number[] = [];
+    for (let t = 0; t < N; t++) {
+      const cl = l.map((x, i) => model(x) + sigma[i] * gauss(r));
+      kappa.push(pull(fitLogParabola({ l, cl, sigma }, { pivot: 5 }).curvature, 0.3));
+    }
+    const c = coverage(kappa);
+    expect(c.in1).toBeGreaterThan(IN1[0]);
+    expect(c.in1).toBeLessThan(IN1[1]);
+    expect(c.in2).toBeGreaterThan(IN2[0]);
+    expect(c.in2).toBeLessThan(IN2[1]);
+
   });
 });

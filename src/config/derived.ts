@@ -22,6 +22,15 @@ export function referenceGyroradiusPc(cfg: Config): number {
   return b > 0 ? gyroradiusPc(cfg.particles.rigidityPV, b) : Infinity;
 }
 
+/**
+ * σ in the equation of motion du/ds = σ u × B/(1.081 R) (docs/physics.md Sec. 2). `charge` is
+ * always the cosmic ray's own charge: following it forward in time (`crsky diffusion`) integrates
+ * σ = charge; following it back in time (sky maps) integrates its antiparticle, σ = −charge.
+ */
+export function integrationChargeSign(charge: 1 | -1, direction: 'forward' | 'backward'): 1 | -1 {
+  return direction === 'forward' ? charge : charge === 1 ? -1 : 1;
+}
+
 /** Smallest turbulent wavelength, pc (Infinity without turbulence). */
 export function smallestScalePc(cfg: Config): number {
   return cfg.field.turbulence.brmsUG > 0 ? cfg.field.turbulence.spectrum.lMinPc : Infinity;

@@ -119,14 +119,14 @@ function shuffled(values: Float64Array, seed: string): Float64Array {
  * l <= 2 multipoles of the map (dipole and quadrupole, which dominate the variance) are
  * subtracted first, each particle by its pixel's fitted value, so they do not pose as noise.
  */
-function shuffledSky(f: Float64Array, map: Float64Array, perPixel: number, seed: string): Float64Array {
+export function shuffledSky(f: Float64Array, map: Float64Array, perPixel: number, seed: string): Float64Array {
   const mean = f.reduce((a, v) => (Number.isFinite(v) ? a + v : a), 0) / f.reduce((a, v) => (Number.isFinite(v) ? a + 1 : a), 0);
   const fitted = removeMultipoles(map, { lmax: 2 }).fitted;
   const residual = f.map((v, i) => v - mean * (fitted[Math.floor(i / perPixel)] - 1));
   return relativeIntensity(pixelMeans(shuffled(residual, seed), perPixel));
 }
 
-function whiteLevel(cl: Float64Array): number {
+export function whiteLevel(cl: Float64Array): number {
   // (2l+1)-weighted mean over l >= 1: the flat level of white noise.
   let s = 0;
   let w = 0;

@@ -7,7 +7,7 @@ import { MODE_A, MODE_K, MODE_STRIDE, type FieldData, type FieldSummary, type Mo
 import { generateGrid, gridCorrelationLengthPc, gridSpecOf } from './grid.ts';
 import { drawPlaneWaves } from './planeWaves.ts';
 import { regularField } from './regular.ts';
-import { describeSpectrum, discreteCorrelationLengthPc } from './spectrum.ts';
+import { correlationLengthPc, describeSpectrum, discreteCorrelationLengthPc } from './spectrum.ts';
 import type { Vec3 } from '../config/vec3.ts';
 
 /**
@@ -25,7 +25,9 @@ export interface FieldInputs {
  *  - method 'modes': `modes` plane waves (planeWaves.ts);
  *  - method 'grid': a gridN^3 FFT grid (grid.ts); throws ConfigError if the band does not fit.
  * summary.correlationLengthPc is the L_c of docs/physics.md Sec. 3.2 (2∫<dB(0)·dB(r)> dr / <dB^2>) of the
- * realization's own modes: π Σ p/|k| / Σ p over its plane waves or lattice wave vectors.
+ * realization's own modes: π Σ p/|k| / Σ p over its plane waves or lattice wave vectors;
+ * summary.spectrumCorrelationLengthPc that of the continuous spectrum (for a mode table: the
+ * config's spectrum kind over the table's band), so a run can report both.
  */
 export function createField(cfg: FieldConfig, seed: string, inputs: FieldInputs = {}): FieldData {
   const b0 = regularField(cfg.b0UG, cfg.b0Direction);
@@ -42,11 +44,12 @@ export function createField(cfg: FieldConfig, seed: string, inputs: FieldInputs 
     return field(b0, modes, {
       b0,
       ...stats,
+      spectrumCorrelationLengthPc: correlationLengthPc({ ...t.spectrum, lMinPc: stats.lMinPc, lMaxPc: stats.lMaxPc }),
       description: `mode table ${t.modeTableFile}: ${modes.table.length / MODE_STRIDE} plane waves, B_rms ${+stats.brmsUG.toPrecision(6)} uG, lambda ${+stats.lMinPc.toPrecision(6)}-${+stats.lMaxPc.toPrecision(6)} pc`,
     });
   }
   const { spectrum, brmsUG } = t;
-  const common = { b0, brmsUG, lMinPc: spectrum.lMinPc, lMaxPc: spectrum.lMaxPc };
+  const common = { b0, brmsUG, lMinPc: spectrum.lMinPc, lMaxPc: spectrum.lMaxPc, spectrumCorrelationLengthPc: correlationLengthPc(spectrum) };
   if (t.method === 'modes') {
     const modes = drawPlaneWaves(spectrum, brmsUG, t.modes, seed);
     return field(b0, modes, {

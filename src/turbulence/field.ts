@@ -45,6 +45,12 @@ export interface FieldSummary {
   readonly lMaxPc: number;
   /** Correlation length L_c in pc as defined in docs/physics.md (two-sided trace correlation integral). */
   readonly correlationLengthPc: number;
+  /**
+   * L_c of the continuous spectrum the realization samples (spectrum.ts correlationLengthPc), pc:
+   * the config's spectrum, over the table's own band for a mode table; 0 without turbulence.
+   * `correlationLengthPc` (the realized modes) is the one crsky uses, e.g. for --rg-over-lc.
+   */
+  readonly spectrumCorrelationLengthPc?: number;
   /** Human-readable one-liner: spectrum, method, modes or grid, seed. */
   readonly description: string;
 }

@@ -1,0 +1,14 @@
+/**
+ * The targets of `crsky reproduce`, by name. Each is a pure, in-memory computation
+ * (src/pipeline/reproduce/*); src/output/reproduce/ writes its folder.
+ */
+import { ahlersMertschTarget } from './ahlersMertsch.ts';
+import { diffusionTarget } from './diffusionTarget.ts';
+import type { ReproduceTarget } from './types.ts';
+
+export const TARGETS: Readonly<Record<string, ReproduceTarget>> = {
+  diffusion: diffusionTarget,
+  'ahlers-mertsch-2015': ahlersMertschTarget,
+};
+
+export type { ReproduceContext, ReproduceResult, ReproduceTarget } from './types.ts';
