@@ -14,7 +14,8 @@ export function diffusionTable(res: DiffusionResult, backendReason: string): str
   const lc = res.field.correlationLengthPc;
   const lines = [
     `field: ${res.field.description}`,
-    `L_c = ${fmt(lc)} pc, r_g = ${fmt(res.gyroradiusPc)} pc (r_g/L_c = ${fmt(res.gyroradiusPc / lc, 3)}), step = ${fmt(res.stepPc)} pc, rigidity = ${fmt(res.config.particles.rigidityPV)} PV`,
+    `L_c = ${fmt(lc)} pc (realized modes of realization 0; --rg-over-lc uses this), continuous spectrum ${fmt(res.field.spectrumCorrelationLengthPc ?? NaN)} pc`,
+    `r_g = ${fmt(res.gyroradiusPc)} pc (r_g/L_c = ${fmt(res.gyroradiusPc / lc, 3)}), step = ${fmt(res.stepPc)} pc, rigidity = ${fmt(res.config.particles.rigidityPV)} PV, charge ${res.config.particles.charge > 0 ? '+1' : '-1'} followed forward in time`,
     `backend: ${res.backend} (${res.device}); ${backendReason}`,
     `${res.rows[0]?.particles ?? 0} particles in ${res.config.realizations} realization(s); errors from the scatter between ${res.rows[0]?.errorFrom ?? 'particles'}`,
     `${res.particleSteps.toExponential(3)} particle-steps in ${res.seconds.toFixed(1)} s = ${(res.particleSteps / res.seconds).toExponential(3)} particle-steps/s`,
@@ -57,7 +58,7 @@ export function diffusionCsvColumns(res: DiffusionResult): Record<string, Float6
 export function writeDiffusionCsv(file: string, res: DiffusionResult): void {
   writeCsv(file, diffusionCsvColumns(res), [
     `crsky diffusion: ${res.field.description}`,
-    `rigidity_pv=${res.config.particles.rigidityPV} step_pc=${res.stepPc} l_c_pc=${res.field.correlationLengthPc} r_g_pc=${res.gyroradiusPc}`,
+    `rigidity_pv=${res.config.particles.rigidityPV} charge=${res.config.particles.charge} (forward in time) step_pc=${res.stepPc} l_c_pc=${res.field.correlationLengthPc} (realized modes, used by --rg-over-lc) l_c_spectrum_pc=${res.field.spectrumCorrelationLengthPc ?? NaN} r_g_pc=${res.gyroradiusPc}`,
     `particles=${res.rows[0]?.particles} realizations=${res.config.realizations} backend=${res.backend} errors_from=${res.rows[0]?.errorFrom}`,
   ]);
 }

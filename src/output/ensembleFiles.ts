@@ -46,6 +46,7 @@ function writeMapEnsemble(plan: RunPlan, e: MapEnsemble, records: readonly Store
     'mean/std/stderr: C_l over realizations; noise: white level of shuffled skies; noise_eq71: review Eq. 71',
     'cl_hat = mean - noise, error = sqrt(var); ratio_to_c1 = cl_hat / cl_hat[1]; cl_mean_map: C_l of the ensemble-mean map (<f1><f2>, Eq. 68)',
     'cl_standard: cl_mean_map without its 1/R bias from the realization scatter (NaN for one realization); cl_excess = mean - cl_standard (relative diffusion, Eq. 68)',
+    'sumrule_lhs = (1/4pi) sum_{l>=1} (2l+1) mean; sumrule_pixels: sky variance of I over pixels (all l); sumrule_rhs = 2T Ktilde_ij g_i g_j (Eq. 69-70; NaN unless fixed-time)',
   ];
   const clCsv = path.join(out, `cl_${spec.label}.csv`);
   writeCsv(clCsv, { ...cl }, comments);

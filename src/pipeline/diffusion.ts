@@ -1,10 +1,12 @@
 /**
  * The diffusion measurement: particles launched isotropically from the observer in each field
  * realization, snapshots at log-spaced times, running diffusion tensor D_ij(t) parallel and
- * perpendicular to B0. In memory; `crsky diffusion` prints and writes the table.
+ * perpendicular to B0. In memory; `crsky diffusion` prints and writes the table. The particles
+ * are cosmic rays of charge `particles.charge` followed forward in time (sky maps follow the same
+ * cosmic ray backward, i.e. its antiparticle): the symmetric tensor is the same either way.
  */
 import { ConfigError } from '../config/errors.ts';
-import { configReferenceFieldUG, referenceGyroradiusPc, stepPc } from '../config/derived.ts';
+import { configReferenceFieldUG, integrationChargeSign, referenceGyroradiusPc, stepPc } from '../config/derived.ts';
 import { fieldSeed, launchSeed } from '../config/seeds.ts';
 import type { Config } from '../config/schema.ts';
 import { rigidityForGyroradiusPV } from '../config/units.ts';
@@ -19,7 +21,10 @@ import type { RunProgress } from './progress.ts';
 export interface DiffusionOptions {
   /** Particles per realization, launched isotropically. */
   readonly particles: number;
-  /** Set the rigidity so that r_g (in |B0|, or B_rms if B0 = 0) = this × L_c of the first realization. */
+  /**
+   * Set the rigidity so that r_g (in |B0|, or B_rms if B0 = 0) = this × L_c of the first
+   * realization's modes (FieldSummary.correlationLengthPc, not the continuous-spectrum value).
+   */
   readonly rgOverLc?: number;
   /** First and last snapshot time, pc (defaults L_c/10 and 100 L_c, or r_g-based without turbulence). */
   readonly tMinPc?: number;
@@ -88,7 +93,8 @@ export async function runDiffusion(plan: DiffusionPlan, tracker: Tracker, opts: 
       {
         field,
         rigidityPV: cfg.particles.rigidityPV,
-        chargeSign: cfg.particles.charge === 1 ? 1 : -1,
+        // the cosmic ray itself, forward in time (docs/physics.md Sec. 2)
+        chargeSign: integrationChargeSign(cfg.particles.charge, 'forward'),
         origin: cfg.particles.observerPc,
         directions: isotropicDirections(opts.particles, launchSeed(cfg.seed, r)),
         stepPc: plan.stepPc,

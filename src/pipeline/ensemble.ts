@@ -7,7 +7,7 @@
 import { clStats, noiseSubtractedCl, ratioToDipole } from '../analysis/ensemble.ts';
 import { anafast } from '../analysis/harmonics.ts';
 import type { MapSpec, RunPlan } from './plan.ts';
-import { dipoleOf, type Dipole, type RealizationRecord } from './realization.ts';
+import { dipoleOf, type Dipole, type MapRecord, type RealizationRecord } from './realization.ts';
 
 /** The columns of cl_<label>.csv, in file order. */
 export interface ClColumns {
@@ -24,6 +24,10 @@ export interface ClColumns {
   readonly cl_mean_map: Float64Array;
   readonly cl_standard: Float64Array;
   readonly cl_excess: Float64Array;
+  /** Review Eq. 69 (pipeline/sumRule.ts), means over realizations, repeated on every row (NaN where it does not apply). */
+  readonly sumrule_lhs: Float64Array;
+  readonly sumrule_pixels: Float64Array;
+  readonly sumrule_rhs: Float64Array;
 }
 
 export interface MapSummary {
@@ -44,6 +48,8 @@ export interface MapSummary {
   /** Mean and standard error of the realizations' dipole amplitudes. */
   readonly dipoleAmplitudeMean: number;
   readonly dipoleAmplitudeErr: number;
+  /** Review Eq. 69: both sides with standard errors over realizations (null where it does not apply). */
+  readonly sumRule?: { readonly lhs: number; readonly lhsErr: number; readonly pixels: number; readonly pixelsErr: number; readonly rhs: number; readonly rhsErr: number } | null;
 }
 
 export interface MapEnsemble {
@@ -104,6 +110,8 @@ function combineMap<R extends RealizationRecord>(plan: RunPlan, spec: MapSpec, m
   const standardUnbiased = standard.map((v, i) => (n > 1 ? (n * v - stats.mean[i]) / (n - 1) : NaN));
   const l = Float64Array.from(stats.mean, (_v, i) => i);
   const error = Float64Array.from(ns.variance, Math.sqrt);
+  const sumRule = sumRuleSummary(recs);
+  const fill = (v: number | undefined) => new Float64Array(l.length).fill(v ?? NaN);
   const cl: ClColumns = {
     l,
     mean: stats.mean,
@@ -120,6 +128,9 @@ function combineMap<R extends RealizationRecord>(plan: RunPlan, spec: MapSpec, m
     // (R·standard − full)/(R − 1); the rest, full − that, is the <δd1 δd2> term of Eq. 68.
     cl_standard: standardUnbiased,
     cl_excess: standardUnbiased.map((v, i) => stats.mean[i] - v),
+    sumrule_lhs: fill(sumRule?.lhs),
+    sumrule_pixels: fill(sumRule?.pixels),
+    sumrule_rhs: fill(sumRule?.rhs),
   };
   const amp = meanErr(recs.map((r) => r.dipole.amplitude));
   return {
@@ -139,8 +150,18 @@ function combineMap<R extends RealizationRecord>(plan: RunPlan, spec: MapSpec, m
       meanDipole: dipoleOf(mean),
       dipoleAmplitudeMean: amp.mean,
       dipoleAmplitudeErr: amp.err,
+      sumRule,
     },
   };
+}
+
+function sumRuleSummary(recs: readonly MapRecord[]): MapSummary['sumRule'] {
+  if (!recs.every((r) => r.sumRule)) return null;
+  const side = (f: (s: NonNullable<MapRecord['sumRule']>) => number) => meanErr(recs.map((r) => f(r.sumRule!)));
+  const lhs = side((s) => s.lhs);
+  const pixels = side((s) => s.pixels);
+  const rhs = side((s) => s.rhs);
+  return { lhs: lhs.mean, lhsErr: lhs.err, pixels: pixels.mean, pixelsErr: pixels.err, rhs: rhs.mean, rhsErr: rhs.err };
 }
 
 function dipoleColumns(plan: RunPlan, records: readonly RealizationRecord[], maps: readonly MapEnsemble[]): Record<string, Float64Array> {

@@ -34,6 +34,13 @@ export function checkFieldInputs(config: Config, inputs: FieldInputs): void {
         `config: field.turbulence.spectrum.lMinPc = ${t.spectrum.lMinPc}: the mode table ${t.modeTableFile} has wavelengths down to ${stats.lMinPc.toPrecision(6)} pc; set lMinPc <= that (it sets the default step)`,
       );
     }
+    // One table is one realization of δB: reusing it would make R identical fields whose scatter
+    // is not an ensemble error (docs/physics.md Sec. 3.3).
+    if (config.realizations > 1) {
+      throw new ConfigError(
+        `config: realizations = ${config.realizations}: field.turbulence.modeTableFile ${t.modeTableFile} is one realization of the turbulence; run it with realizations = 1 (one run per table)`,
+      );
+    }
     return;
   }
   if (t.method === 'grid') gridSpecOf(t); // throws a ConfigError if the band does not fit the grid

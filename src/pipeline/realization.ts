@@ -26,6 +26,7 @@ import {
   type Tensor3,
 } from '../analysis/liouville.ts';
 import type { MapSpec, RunPlan } from './plan.ts';
+import { sumRuleOf, type SumRule } from './sumRule.ts';
 
 export interface Dipole {
   /** Dipole vector in the map's frame. */
@@ -53,6 +54,8 @@ export interface MapRecord {
   readonly noiseShuffled: number;
   /** Fraction of particles with a finite density (1 except for sphere crossings). */
   readonly validFraction: number;
+  /** Review Eq. 69 for this map (fixed-time model only; pipeline/sumRule.ts). */
+  readonly sumRule?: SumRule | null;
 }
 
 export interface RealizationRecord {
@@ -186,6 +189,7 @@ export async function runRealization(plan: RunPlan, tracker: Tracker, index: num
           : backtrackingNoiseLevel({ npix: plan.npix, timePc: spec.timePc, diffusionTensor: k, gradient: plan.gradient, particlesPerPixel: plan.perPixel }),
       noiseShuffled: whiteLevel(anafast(noiseMap, { lmax: plan.lmax })),
       validFraction: valid / f.length,
+      sumRule: sumRuleOf(plan, es, spec, map, cl),
     };
   });
   const record: RealizationRecord = {

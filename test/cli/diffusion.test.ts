@@ -21,7 +21,8 @@ afterAll(cleanupCli);
 describe('diffusion', () => {
   it('prints the field, r_g/L_c, the backend and a table of D_par, D_perp, D_iso at each time', () => {
     expect(r.stdout).toMatch(/^field: Kolmogorov/m);
-    expect(r.stdout).toMatch(/^L_c = \S+ pc, r_g = 1\.081 pc \(r_g\/L_c = \S+\), step = \S+ pc, rigidity = 1\.000 PV$/m);
+    expect(r.stdout).toMatch(/^L_c = \S+ pc \(realized modes of realization 0; --rg-over-lc uses this\), continuous spectrum \S+ pc$/m);
+    expect(r.stdout).toMatch(/^r_g = 1\.081 pc \(r_g\/L_c = \S+\), step = \S+ pc, rigidity = 1\.000 PV, charge \+1 followed forward in time$/m);
     expect(r.stdout).toMatch(/^backend: cpu \(1 worker thread/m);
     expect(r.stdout).toContain('32 particles in 2 realization(s); errors from the scatter between realizations');
     const header = r.stdout.split('\n').findIndex((l) => /t \[pc\]\s+Omega\*t\s+D_par \[pc\]\s+D_perp \[pc\]\s+D_iso \[pc\]/.test(l));

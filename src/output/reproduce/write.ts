@@ -30,7 +30,8 @@ function writeFigureSpec(file: string, f: FigureSpec): void {
 /** One line per check: PASS/FAIL, name, numbers. */
 export function checkLine(c: Check): string {
   const rel = c.kind === 'equal' ? `|${c.value.toPrecision(4)} − ${c.reference.toPrecision(4)}| ≤ ${c.tolerance.toPrecision(3)}` : `${c.value.toPrecision(4)} ${c.kind === 'greater' ? '>' : '<'} ${c.reference.toPrecision(4)} ${c.kind === 'greater' ? '+' : '−'} ${c.tolerance.toPrecision(3)}`;
-  return `${c.pass ? 'PASS' : 'FAIL'} ${c.name}: ${rel}`;
+  const verdict = c.comparison ? (c.pass ? 'AGREE' : 'DISAGREE') : c.pass ? 'PASS' : 'FAIL';
+  return `${verdict} ${c.name}: ${rel}`;
 }
 
 export function summaryText(res: ReproduceResult, files: readonly string[]): string {
@@ -77,7 +78,7 @@ export function writeReproduction(res: ReproduceResult, out: string, argv: reado
     particleSteps: res.particleSteps,
     wallSeconds: res.seconds,
     checks: res.checks,
-    allChecksPass: res.checks.every((c) => c.pass),
+    allChecksPass: res.checks.every((c) => c.pass || c.comparison === true),
     notes: res.notes,
     files,
     crsky: crskyVersion(),

@@ -65,6 +65,7 @@ function fig14Table(label: string, stats: readonly MapStatistics[]): Table {
     c1_standard: col((s) => s.clStandard[1]),
     c1_standard_err: col((s) => s.clStandardErr[1]),
     c1_eq56: col((s) => s.c1Eq56),
+    c1_eq56_hall: col((s) => s.c1Eq56Hall),
     c1_over_standard: col((s) => s.c1OverStandard.value),
     c1_over_standard_err: col((s) => s.c1OverStandard.error),
     k_par_pc: col((s) => s.kParallelPc.value),
@@ -84,7 +85,7 @@ function fig14Table(label: string, stats: readonly MapStatistics[]): Table {
     comments: [
       `review Fig. 14, gradient ${label} to B0, |g| = ${GRADIENT_PER_PC} /pc; ${stats[0].realizations} realizations; errors: standard error over realizations (jackknife for ratios and c1_standard)`,
       'c0: Eq. 67 monopole 4pi(m-1)^2 of 4pi f/phi; c1..c9: <C_l> of I - 1; noise_eq71: Eq. 71 with the measured K; noise_shuffled: shuffled-sky white level',
-      'c1_standard: C_1 of the ensemble-mean map (unbiased; the review magenta line); c1_eq56: (4pi/9)|3 K g|^2 with the measured symmetric K (Eq. 56)',
+      'c1_standard: C_1 of the ensemble-mean map (unbiased; the review magenta line); c1_eq56: (4pi/9)|3 K g|^2 with the measured symmetric K (Eq. 56); c1_eq56_hall: with the Hall part BGK implies for the measured K_par, K_perp',
       'sumrule_lhs = (1/4pi) sum_{l>=1}^{3 N_side - 1} (2l+1) C_l; sumrule_pixels: sky variance of I over pixels (all l); sumrule_rhs = 2 T Ktilde_ij g_i g_j (Eq. 69-70, Ktilde from the end positions)',
     ],
   };
@@ -101,6 +102,7 @@ function fig14Figure(label: string, stats: readonly MapStatistics[]): FigureSpec
     { label: 'noise Eq. 71', x, y: stats.map((s) => s.noiseEq71.value), color: '#D55E00', marker: 'none' },
     { label: 'C_{1} of the mean map', x, y: stats.map((s) => s.clStandard[1]), error: stats.map((s) => s.clStandardErr[1]), color: '#CC79A7', marker: 'square' },
     { label: 'Eq. 56, measured K', x, y: stats.map((s) => s.c1Eq56), color: '#CC79A7', marker: 'none', dashed: true },
+    { label: 'Eq. 56 with BGK Hall term', x, y: stats.map((s) => s.c1Eq56Hall), color: '#E69F00', marker: 'none', dashed: true },
   ];
   return {
     kind: 'lines',
@@ -254,7 +256,7 @@ export async function runAhlersMertsch(ctx: ReproduceContext): Promise<Reproduce
           `${zFrom} of the jackknife error of the difference`,
         ),
       );
-      notes.push(`${gc.label}, Ω·T = ${fmt(s.omegaT)}: ⟨C_1⟩ = ${pm({ value: s.clMean[1], error: s.clErr[1] })}, mean-map C_1 = ${pm({ value: s.clStandard[1], error: s.clStandardErr[1] })}, ratio ${pm(r)}; Eq. 56 C_1 = ${fmt(s.c1Eq56)} (ratio ${fmt(s.clMean[1] / s.c1Eq56)})`);
+      notes.push(`${gc.label}, Ω·T = ${fmt(s.omegaT)}: ⟨C_1⟩ = ${pm({ value: s.clMean[1], error: s.clErr[1] })}, mean-map C_1 = ${pm({ value: s.clStandard[1], error: s.clStandardErr[1] })}, ratio ${pm(r)}; Eq. 56 C_1 = ${fmt(s.c1Eq56)} (ratio ${fmt(s.clMean[1] / s.c1Eq56)}), with the BGK Hall term ${fmt(s.c1Eq56Hall)} (ratio ${fmt(s.clMean[1] / s.c1Eq56Hall)})`);
     }
   }
   const perpLast = stats[1][last].c1OverStandard;

@@ -7,7 +7,7 @@
  */
 import type { Vec3 } from '../../config/vec3.ts';
 import { almIndex } from '../../analysis/harmonics.ts';
-import { standardDiffusionDipole } from '../../analysis/theory/standardDiffusion.ts';
+import { bgkDiffusionCoefficients, diffusionTensorWithHall, standardDiffusionDipole } from '../../analysis/theory/standardDiffusion.ts';
 import { diffusionTensor } from '../../analysis/liouville.ts';
 import { LOW_LMAX, type FixedTimeRun, type GradientMap } from './fixedTime.ts';
 import { meanAndError } from './types.ts';
@@ -40,6 +40,11 @@ export interface MapStatistics {
   readonly c1OverStandard: ValueError;
   /** C_1 of Eq. 56 with the ensemble-mean measured (symmetric) K: (4π/9)|3Kg|². */
   readonly c1Eq56: number;
+  /** The same with the Hall part that BGK implies for the measured K∥, K⊥ (bgkTensorFromMeasured); NaN for B0 = 0. */
+  readonly c1Eq56Hall: number;
+  /** The standard-diffusion dipole vectors 3K·g without and with that Hall part. */
+  readonly dipoleEq56: Vec3;
+  readonly dipoleEq56Hall: Vec3;
   readonly sumRuleLhs: ValueError;
   readonly sumRuleRhs: ValueError;
   /** Sky variance of I over pixels (all l) and its ratio to the right side, jackknife error. */
@@ -52,6 +57,19 @@ export interface MapStatistics {
   /** Dipole of the ensemble-mean map (mean of the realizations' dipoles; a_lm are linear). */
   readonly meanDipole: Vec3;
   readonly dipoles: readonly Vec3[];
+}
+
+/**
+ * The full Eq. 53 tensor (with the Hall part) that BGK relaxation implies for measured K∥ and K⊥:
+ * ν = 1/(3K∥), Ω² = ν/(3K⊥) − ν² (from K⊥ = ν/(3(ν² + Ω²))), K_A = Ω/(3(ν² + Ω²)) with the sign
+ * of the cosmic ray's charge (docs/physics.md Sec. 8.1); K_A = 0 when K⊥ ≥ K∥ (no real Ω). Row-major, pc.
+ */
+export function bgkTensorFromMeasured(kParallelPc: number, kPerpendicularPc: number, b: Vec3, charge: 1 | -1): Float64Array {
+  const nu = 1 / (3 * kParallelPc);
+  const omega2 = nu / (3 * kPerpendicularPc) - nu * nu;
+  const omega = omega2 > 0 ? charge * Math.sqrt(omega2) : 0;
+  const k = bgkDiffusionCoefficients(nu, omega);
+  return diffusionTensorWithHall({ parallelPc: kParallelPc, perpendicularPc: kPerpendicularPc, axialPc: k.axialPc }, b);
 }
 
 /** Jackknife estimate and error of θ over leave-one-out subsets; θ gets the kept indices. */
@@ -133,6 +151,8 @@ export function mapStatistics(run: FixedTimeRun, snapshot: number, gradient: num
   const kPar = meanAndError(snaps.map((s) => s.kParallelPc));
   const kPerp = meanAndError(snaps.map((s) => s.kPerpendicularPc));
   const delta = standardDiffusionDipole(diffusionTensor(kPar.mean, kPerp.mean, run.plan.b0Direction), g);
+  const b0 = run.plan.b0Direction;
+  const deltaHall = b0 === null ? ([NaN, NaN, NaN] as Vec3) : standardDiffusionDipole(bgkTensorFromMeasured(kPar.mean, kPerp.mean, b0, run.config.particles.charge), g);
   const dipoles = maps.map((m) => m.dipole);
   const comp = (i: number) => dipoles.reduce((a, d) => a + d[i], 0) / R;
   const meanDipole: Vec3 = [comp(0), comp(1), comp(2)];
@@ -153,6 +173,9 @@ export function mapStatistics(run: FixedTimeRun, snapshot: number, gradient: num
     clStandardErr,
     c1OverStandard,
     c1Eq56: ((4 * Math.PI) / 9) * (delta[0] ** 2 + delta[1] ** 2 + delta[2] ** 2),
+    c1Eq56Hall: ((4 * Math.PI) / 9) * (deltaHall[0] ** 2 + deltaHall[1] ** 2 + deltaHall[2] ** 2),
+    dipoleEq56: delta,
+    dipoleEq56Hall: deltaHall,
     sumRuleLhs: ve(meanAndError(maps.map((m) => m.sumRuleLhs))),
     sumRuleRhs: ve(meanAndError(maps.map((m) => m.sumRuleRhs))),
     sumRulePixels: ve(meanAndError(maps.map((m) => m.sumRulePixels))),

@@ -4,11 +4,17 @@
  */
 import { ahlersMertschTarget } from './ahlersMertsch.ts';
 import { diffusionTarget } from './diffusionTarget.ts';
+import { dipoleTarget } from './dipoleTarget.ts';
+import { giacintiSiglTarget } from './giacintiSigl.ts';
+import { shapeTarget } from './shape.ts';
 import type { ReproduceTarget } from './types.ts';
 
 export const TARGETS: Readonly<Record<string, ReproduceTarget>> = {
   diffusion: diffusionTarget,
+  'giacinti-sigl-2012': giacintiSiglTarget,
   'ahlers-mertsch-2015': ahlersMertschTarget,
+  shape: shapeTarget,
+  dipole: dipoleTarget,
 };
 
 export type { ReproduceContext, ReproduceResult, ReproduceTarget } from './types.ts';

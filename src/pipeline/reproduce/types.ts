@@ -91,6 +91,11 @@ export interface Check {
   readonly tolerance: number;
   readonly toleranceFrom: string;
   readonly pass: boolean;
+  /**
+   * A comparison with a published number rather than a statement the physics must satisfy:
+   * reported (AGREE / DISAGREE) and discussed, never a reason for a run or a test to fail.
+   */
+  readonly comparison?: boolean;
 }
 
 export interface ReproduceResult {
@@ -128,6 +133,11 @@ export function checkGreater(name: string, statement: string, value: number, ref
 
 export function checkLess(name: string, statement: string, value: number, reference: number, margin: number, toleranceFrom: string): Check {
   return { name, statement, kind: 'less', value, reference, tolerance: margin, toleranceFrom, pass: reference - value > margin };
+}
+
+/** A comparison with a published value: agreement within `tolerance`, reported, not asserted. */
+export function compareWith(name: string, statement: string, value: number, reference: number, tolerance: number, toleranceFrom: string): Check {
+  return { ...checkEqual(name, statement, value, reference, tolerance, toleranceFrom), comparison: true };
 }
 
 /** Mean and standard error (NaN error for fewer than two values). */
