@@ -34,7 +34,7 @@ function settings(ctx: ReproduceContext) {
   const o = ctx.overrides ?? {};
   return ctx.quick
     ? // 32 modes and h = r_g/10 (Boris phase error ~1e-4 rad per gyration) keep it to ~1e7 particle-steps
-      { nside: o.nside ?? 8, realizations: o.realizations ?? 12, timesOmega: omegaTimes(-1, 4, 2), modes: 32, stepPc: 0.1 as number | undefined, z: 2 }
+      { nside: o.nside ?? 8, realizations: o.realizations ?? 24, timesOmega: omegaTimes(-1, 4, 2), modes: 32, stepPc: 0.1 as number | undefined, z: 2 }
     : { nside: o.nside ?? 32, realizations: o.realizations ?? 32, timesOmega: omegaTimes(-2, 10, 4), modes: 256, stepPc: undefined, z: 3 };
 }
 
