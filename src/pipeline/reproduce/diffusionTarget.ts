@@ -53,8 +53,9 @@ function settings(ctx: ReproduceContext) {
     };
   }
   const rgs = [0.03, 0.1, 0.3, 1, 3];
-  // Last times ≥ 30 mean free paths (3D/c) where the plateau is known roughly, longer at large r_g.
-  const tMax = (x: number) => (x <= 0.3 ? 100 : x <= 1 ? 300 : 1000);
+  // Last times ≥ 30 mean free paths (3D/c) where the plateau is known roughly; at r_g = 3 L_c,
+  // 500 L_c ≈ 14 τ of the small-angle estimate τ = 4r_g²/L_c.
+  const tMax = (x: number) => (x <= 0.3 ? 100 : x <= 1 ? 300 : 500);
   return {
     spectrum: { kind: 'kolmogorov', lMinPc: 0.5, lMaxPc: 100 },
     modes: 256,
