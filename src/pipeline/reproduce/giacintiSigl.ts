@@ -67,7 +67,7 @@ export async function runGiacintiSigl(ctx: ReproduceContext): Promise<ReproduceR
       figures.push({
         kind: 'map',
         name: `map_${name}`,
-        title: `Giacinti & Sigl 2012 setup (review Fig. 13): ${rigidity} PV, gradient on a sphere of ${radius} pc, dipole removed\nrealization 0 (seed ${config.seed}), N_side ${st.nside}; |∇φ/φ| R = ${fmt(rg)}`,
+        title: `Giacinti & Sigl setup (Fig. 13): ${rigidity} PV, sphere ${radius} pc, dipole removed\nrealization 0 (seed ${config.seed}), N_side ${st.nside}; |∇φ/φ| R = ${fmt(rg)}`,
         map: residual,
         label: 'I − 1 − dipole',
         frame: config.particles.frame,
