@@ -50,7 +50,7 @@ describe('crsky reproduce --quick (the physics statements at low statistics)', (
       'sum_rule_parallel',
       'sum_rule_perpendicular',
     ],
-    // 24 maps of N_side 8 measure the perpendicular Ĉ_l to l ≈ 7 only: κ = 0.31 ± 0.34 there
+    // 24 maps of N_side 8 measure the perpendicular Ĉ_l above N to l = 4 only: κ = 0.5 ± 0.9 there
     ['fig15_convex_perpendicular']);
     const f14 = res.tables.find((t) => t.name === 'fig14_perpendicular')!;
     expect(f14.columns.omega_t.length).toBe(6);

@@ -7,11 +7,11 @@
  *  - the high-l slope C_l ∝ l^(−γ−1) = l^(−8/3) for Kolmogorov γ = 5/3 (Zhang & Liu 2024, whose
  *    mechanism is convection by turbulent velocities, not crsky's static magnetic field).
  * Fits with errors from src/analysis/spectrumFit.ts over the range where Ĉ_l is measured
- * (Ĉ_l > 2σ for every l up to it); the agreement is reported in standard errors, not asserted.
+ * (Ĉ_l > 2σ and above the noise level N for every l up to it, ahlersMertsch.ts significantRange); the agreement is reported in standard errors, not asserted.
  */
 import { rigidityForGyroradiusPV } from '../../config/units.ts';
 import { fitBrokenPowerLaw, fitLogParabola, fitPowerLaw } from '../../analysis/spectrumFit.ts';
-import { AM15_GRADIENTS, significantRange } from './ahlersMertsch.ts';
+import { AM15_GRADIENTS, measuredFloor, significantRange } from './ahlersMertsch.ts';
 import { configFrom, fmt, pm, spectrumTable, stageProgress } from './common.ts';
 import { runFixedTime } from './fixedTime.ts';
 import { mapStatistics, type MapStatistics } from './fixedTimeStats.ts';
@@ -80,6 +80,8 @@ export async function runShape(ctx: ReproduceContext): Promise<ReproduceResult> 
     tables.push(spectrumTable(`cl_${gc.label}`, s, `Kolmogorov turbulence, gradient ${gc.label} to B0`));
     const f = shapeFits(s);
     const z = st.z;
+    const floor = measuredFloor(s, st.nside);
+    notes.push(`${gc.label}: measured l = 1..${f.top} (Ĉ_l > 2σ and > N); noise N = ${fmt(s.noise.value)}, measured ⟨C_l⟩ floor at ${2 * st.nside} ≤ l ≤ ${3 * st.nside - 1}: ${fmt(floor)} (floor/N = ${fmt(floor / s.noise.value)})`);
     if (f.broken && !(f.broken.breakL.error < f.broken.breakL.value)) {
       notes.push(`${gc.label}: broken power law over l = 1..${f.top} leaves the break unconstrained (l_b = ${pm(f.broken.breakL)})`);
     } else if (f.broken) {
