@@ -310,6 +310,15 @@ export async function runAhlersMertsch(ctx: ReproduceContext): Promise<Reproduce
   }
   for (const [g, gc] of AM15_GRADIENTS.entries()) {
     const s = stats[g][k15];
+    // Eq. 77 against Ĉ_l/Ĉ_1 over the measured range (jackknife errors, correlations between l ignored)
+    const top = significantRange(s);
+    const chi2 = [1 / 3, 1 / 2, 2 / 3].map((p) => {
+      const r = relativeDiffusionClRatio(top, p);
+      let c = 0;
+      for (let l = 2; l <= top; l++) c += ((s.ratio[l] - r[l]) / s.ratioErr[l]) ** 2;
+      return `p = ${fmt(p, 2)}: χ² = ${fmt(c)}/${top - 1}`;
+    });
+    notes.push(`${gc.label}, Ω·T = ${fmt(s.omegaT)}: Eq. 77 against Ĉ_l/Ĉ_1 for l = 2..${top}: ${chi2.join(', ')}`);
     const floor = measuredFloor(s, st.nside);
     notes.push(`${gc.label}, Ω·T = ${fmt(s.omegaT)}: noise N = ${fmt(s.noise.value)} (shuffled sky), ${fmt(s.noiseEq71.value)} (Eq. 71); measured ⟨C_l⟩ floor at ${2 * st.nside} ≤ l ≤ ${3 * st.nside - 1}: ${fmt(floor)} (floor/N = ${fmt(floor / s.noise.value)})`);
   }

@@ -163,7 +163,7 @@ export async function runShape(ctx: ReproduceContext): Promise<ReproduceResult> 
     name: 'fits',
     columns: Object.fromEntries(names.map((n, i) => [n, Float64Array.from(fitRows, (r) => r[i])])),
     comments: [
-      'gradient: 0 = parallel, 1 = perpendicular to B0; fits of cl_hat over l = 1..l_top (cl_hat > 2 sigma for every l up to l_top), errors from the fit covariance',
+      'gradient: 0 = parallel, 1 = perpendicular to B0; fits of cl_hat over l = 1..l_top (cl_hat > 2 sigma and > the noise N for every l up to l_top), errors from the fit covariance',
       `break_l, alpha1, alpha2: sharp broken power law; alpha_high: single power law over l = ${HIGH_L_FROM}..l_top (Zhang & Liu: 8/3); curvature: log-parabola kappa (> 0 convex)`,
     ],
   });
