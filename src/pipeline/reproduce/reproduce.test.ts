@@ -60,7 +60,7 @@ describe('crsky reproduce --quick (the physics statements at low statistics)', (
   it('giacinti-sigl-2012: power beyond the dipole on every sphere, maps after dipole subtraction', async () => {
     const res = await run('giacinti-sigl-2012');
     expectStatements(res, [/^small_scale_power_R10PV/, /^small_scale_power_R50PV/]);
-    expect(res.figures.filter((f) => f.kind === 'map').length).toBe(4);
+    expect(res.figures.filter((f) => f.kind === 'map').length).toBe(8);
   });
 
   it('shape: Ĉ_l falls; the break and high-l slope fits are reported with errors', async () => {
