@@ -20,11 +20,13 @@ interface Setup {
   readonly label: string;
   readonly b0UG: number;
   readonly what: string;
+  /** For figure titles. */
+  readonly short: string;
 }
 
 const SETUPS: readonly Setup[] = [
-  { label: 'isotropic', b0UG: 0, what: 'pure turbulence, B0 = 0 (r_g in B_rms; "parallel" = z)' },
-  { label: 'b0', b0UG: 1, what: 'δB/B0 = 1 (r_g in |B0|), B0 along z' },
+  { label: 'isotropic', b0UG: 0, what: 'pure turbulence, B0 = 0 (r_g in B_rms; "parallel" = z)', short: 'B0 = 0, r_g in B_rms' },
+  { label: 'b0', b0UG: 1, what: 'δB/B0 = 1 (r_g in |B0|), B0 along z', short: 'δB/B0 = 1, r_g in |B0|' },
 ];
 
 interface Point {
@@ -351,7 +353,7 @@ function runningFigures(results: readonly PointResult[]): FigureSpec[] {
     return {
       kind: 'lines',
       name: `running_${setup.label}`,
-      title: `Running diffusion coefficients, ${setup.what}\n${setup.b0UG === 0 ? 'dashed: small-angle limit 4r_{g}²/(3L_{c}) for r_{g} ≥ L_{c}; ' : ''}errors: standard error over realizations`,
+      title: `Running diffusion coefficients, Kolmogorov turbulence, ${setup.short}\n${setup.b0UG === 0 ? 'dashed: small-angle limit 4r_{g}²/(3L_{c}) for r_{g} ≥ L_{c}; ' : ''}errors: standard error over realizations`,
       xLabel: 't / L_{c}  (c = 1)',
       yLabel: 'D / (c L_{c})',
       xLog: true,
