@@ -246,22 +246,24 @@ export async function runDipoleTarget(ctx: ReproduceContext): Promise<ReproduceR
 
 function phaseFigure(rows: typeof DIPOLE_MEASUREMENTS, hawc: { a1: number; alpha1Deg: number }, last: TimeNumbers): FigureSpec {
   const e = [1, 100];
-  const a = last.mean.alpha1Deg;
+  // phases in (−180°, 180°] so that 350° sits next to 10°
+  const wrap = (d: number) => (d > 180 ? d - 360 : d);
+  const a = wrap(last.mean.alpha1Deg);
   const series: PlotSeries[] = [
-    { label: 'review Table 1, 1–100 TeV', x: rows.map((m) => m.energyTeV), y: rows.map((m) => m.alpha1Deg), error: rows.map((m) => m.alpha1ErrDeg), color: '#0072B2', marker: 'circle', line: false },
-    { label: 'HAWC + IceCube 10 TeV', x: [10], y: [hawc.alpha1Deg], color: '#D55E00', marker: 'diamond', line: false },
+    { label: 'review Table 1, 1–100 TeV', x: rows.map((m) => m.energyTeV), y: rows.map((m) => wrap(m.alpha1Deg)), error: rows.map((m) => m.alpha1ErrDeg), color: '#0072B2', marker: 'circle', line: false },
+    { label: 'HAWC + IceCube 10 TeV', x: [10], y: [wrap(hawc.alpha1Deg)], color: '#D55E00', marker: 'diamond', line: false },
     { label: `simulated mean map (Ω·T = ${fmt(last.s.omegaT)})`, x: e, y: [a, a], color: '#000000', marker: 'none' },
     { label: '± realization spread', x: e, y: [a + last.alphaSpreadDeg, a + last.alphaSpreadDeg], color: '#000000', marker: 'none', dashed: true },
     { x: e, y: [a - last.alphaSpreadDeg, a - last.alphaSpreadDeg], color: '#000000', marker: 'none', dashed: true },
-    { label: 'standard diffusion 3K·g', x: e, y: [last.sdProj.alpha1Deg, last.sdProj.alpha1Deg], color: '#009E73', marker: 'none', dashed: true },
-    { label: '3K·g with the BGK Hall term', x: e, y: [last.hallProj.alpha1Deg, last.hallProj.alpha1Deg], color: '#CC79A7', marker: 'none', dashed: true },
+    { label: 'standard diffusion 3K·g', x: e, y: [wrap(last.sdProj.alpha1Deg), wrap(last.sdProj.alpha1Deg)], color: '#009E73', marker: 'none', dashed: true },
+    { label: '3K·g with the BGK Hall term', x: e, y: [wrap(last.hallProj.alpha1Deg), wrap(last.hallProj.alpha1Deg)], color: '#CC79A7', marker: 'none', dashed: true },
   ];
   return {
     kind: 'lines',
     name: 'phase',
     title: 'Dipole phase α1: gradient towards Vela, B0 along the IBEX field direction\nthe simulation has no energy axis (r_g = 0.1 L); its phase is drawn across the range',
     xLabel: 'E [TeV]',
-    yLabel: 'α1 [deg]',
+    yLabel: 'α1 [deg], in (−180, 180]',
     xLog: true,
     yLog: false,
     series,
