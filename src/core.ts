@@ -1,16 +1,18 @@
 /**
- * Everything of crsky that runs in a browser as well as in Node: config, fields, the CPU and
- * WebGPU trackers (bring your own GPU object and shader loader), the pipeline and the analysis.
+ * Everything of crsky that runs in a browser as well as in Node: config, fields, the CPU, WebGPU
+ * and gpujs trackers (bring your own GPU object and shader loader, or gpu.js instance), the pipeline and the analysis.
  * The package's "browser" entry; src/index.ts adds the Node parts.
  */
 export { ConfigSchema, type Config, type ConfigInput, type Direction, type Spectrum, type FieldConfig } from './config/schema.ts';
 export { PRESETS, type Preset } from './config/presets.ts';
-export { resolveConfig, mergeConfig, parseOverride, validateConfig } from './config/resolve.ts';
+export { resolveConfig, mergeConfig, parseOverride, validateConfig, type JsonObject, type Json } from './config/resolve.ts';
 export { ConfigError } from './config/errors.ts';
 export { gyroradiusPc, rigidityForGyroradiusPV, gyrofrequencyPerPc, DEG, TV_IN_PV } from './config/units.ts';
-export { EQUATORIAL_TO_GALACTIC, GALACTIC_TO_EQUATORIAL, lonLatToVec, vecToLonLat, toEquatorial, fromEquatorial, directionToUnitVector, type Frame } from './config/frames.ts';
+export { EQUATORIAL_TO_GALACTIC, GALACTIC_TO_EQUATORIAL, applyMat3, lonLatToVec, vecToLonLat, toEquatorial, fromEquatorial, directionToUnitVector, type Frame } from './config/frames.ts';
 export type { Vec3 } from './config/vec3.ts';
 export { fieldSeed, launchSeed, noiseSeed } from './config/seeds.ts';
+export { referenceGyroradiusPc, configReferenceFieldUG, snapshotTimesPc, stepPc } from './config/derived.ts';
+export { correlationLengthPc } from './turbulence/spectrum.ts';
 
 export { createField, modeTableStats, type FieldInputs } from './turbulence/create.ts';
 export { createFieldEvaluator } from './turbulence/evaluate.ts';
@@ -18,11 +20,15 @@ export { formatModeTableCsv, parseModeTableCsv } from './turbulence/modeTable.ts
 export type { FieldData, FieldSummary, ModeTurbulence, GridTurbulence, TurbulenceData } from './turbulence/field.ts';
 
 export { CpuTracker, type SliceWorker } from './sim/cpu/tracker.ts';
-export { integrateSlice, type SliceRequest, type SliceResult } from './sim/cpu/slices.ts';
+export { integrateSlice, resultBuffers, type SliceRequest, type SliceResult } from './sim/cpu/slices.ts';
 export { WebGpuTracker, type WebGpuEnvironment } from './sim/webgpu/tracker.ts';
-export { browserWebGpu, fetchShaderFile } from './sim/webgpu/browser.ts';
+export { browserWebGpu, browserGpu, fetchShaderFile } from './sim/webgpu/browser.ts';
+export type { ShaderLoader } from './sim/webgpu/shaders.ts';
+export { NoWebGpuAdapterError } from './sim/webgpu/tracker.ts';
+export { GpuJsTracker, type GpuJsTrackerOptions } from './sim/gpujs/tracker.ts';
+export type { GpuJsInstance } from './sim/gpujs/gpujs.ts';
 export { isotropicDirections, logSpacedTimes } from './sim/launch.ts';
-export type { Tracker, TrackJob, EndStates, Snapshot, SphereCrossings, StopConditions, TrackProgress, BackendName } from './sim/types.ts';
+export { DeviceLimitError, type Tracker, type TrackJob, type EndStates, type Snapshot, type SphereCrossings, type StopConditions, type TrackProgress, type BackendName } from './sim/types.ts';
 
 export { makePlan, launchDirections, type RunPlan, type MapSpec } from './pipeline/plan.ts';
 export { runRealization, dipoleOf, type RealizationRecord, type RealizationResult, type MapRecord, type Dipole } from './pipeline/realization.ts';

@@ -8,12 +8,19 @@ import type { GpuJsInstance } from '../../src/sim/gpujs/gpujs.ts';
 import { endStatesToWire, jobFromWire } from './wire.ts';
 import type { CrskyPage } from './entry.ts';
 
-let tracker: Promise<GpuJsTracker> | undefined;
+type ModeTable = 'inline' | 'texture';
+const trackers = new Map<ModeTable, Promise<GpuJsTracker>>();
 
-function open(): Promise<GpuJsTracker> {
-  // gpu.js's GPU class is typed for its whole API; the tracker needs only GpuJsInstance
-  tracker ??= GpuJsTracker.create(new GPU({ mode: 'webgl2' }) as unknown as GpuJsInstance);
-  return tracker;
+/** The test's mode-table names are the WebGPU tracker's: 'inline' is inline, the buffers are the texture. */
+function open(modeTable: string = 'inline'): Promise<GpuJsTracker> {
+  const m: ModeTable = modeTable === 'inline' || modeTable === 'auto' ? 'inline' : 'texture';
+  let t = trackers.get(m);
+  if (!t) {
+    // gpu.js's GPU class is typed for its whole API; the tracker needs only GpuJsInstance
+    t = GpuJsTracker.create(new GPU({ mode: 'webgl2' }) as unknown as GpuJsInstance, { modeTable: m });
+    trackers.set(m, t);
+  }
+  return t;
 }
 
 const page: CrskyPage = {
@@ -21,12 +28,13 @@ const page: CrskyPage = {
     const t = await open();
     return { device: t.device, cpuAdapter: /swiftshader|llvmpipe/i.test(t.device) };
   },
-  async track(job) {
-    return endStatesToWire(await (await open()).track(jobFromWire(job)));
+  async track(job, modeTable) {
+    return endStatesToWire(await (await open(modeTable)).track(jobFromWire(job)));
   },
   async dispose() {
-    await (await tracker)?.dispose();
-    tracker = undefined;
+    const all = [...trackers.values()];
+    trackers.clear();
+    await Promise.all(all.map(async (t) => (await t).dispose()));
   },
 };
 window.crsky = page;

@@ -21,20 +21,22 @@ function page(): BrowserTracker {
   return browser;
 }
 
+beforeAll(async () => {
+  if (skip) return;
+  try {
+    if (!haveChromium()) throw new Error(CHROMIUM_ADVICE);
+    browser = await openBrowserTracker(GPUJS_PAGE);
+    console.info(`browser gpujs device: ${browser.adapter.device}`);
+  } catch (e) {
+    failure = e;
+  }
+});
+afterAll(async () => {
+  await browser?.close();
+  await cpu.dispose();
+});
+
 describe.skipIf(skip)('gpujs tracker in Chromium (WebGL2, no WebGPU) agrees with the float64 CPU tracker', () => {
-  beforeAll(async () => {
-    try {
-      if (!haveChromium()) throw new Error(CHROMIUM_ADVICE);
-      browser = await openBrowserTracker(GPUJS_PAGE);
-      console.info(`browser gpujs device: ${browser.adapter.device}`);
-    } catch (e) {
-      failure = e;
-    }
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await cpu.dispose();
-  });
 
   it('ends within 1e-3 r_g of the CPU after 100 gyrations in a uniform field (every particle)', async () => {
     const b0 = [0.3, -0.2, 1] as const;
@@ -59,11 +61,12 @@ describe.skipIf(skip)('gpujs tracker in Chromium (WebGL2, no WebGPU) agrees with
     field: randomModeField([0, 0, 1], 256, 1, (2 * Math.PI) / 100, (2 * Math.PI) / 1, 7), rigidityPV: 2, chargeSign: -1, origin: [3, -2, 5],
     directions: spiralDirections(256), stepPc: rg / 20, stop: { timesPc: [100 * (rg / 20)] },
   };
-  it('256 plane waves: 256 particles end within 1e-5 r_g and 1e-5 in u after 100 steps', async () => {
-    const [a, b] = [await page().track(turbulent), await cpu.track(turbulent)];
+  // both places of the mode table: compiled in (the default up to 1024 modes) and a float texture
+  it.each(['inline', 'storage'] as const)('256 plane waves, table %s: 256 particles end within 1e-5 r_g and 1e-5 in u after 100 steps', async (modeTable) => {
+    const [a, b] = [await page().track(turbulent, modeTable), await cpu.track(turbulent)];
     const dx = maxDistance(a.snapshots[0].positions, b.snapshots[0].positions);
     const du = maxDistance(a.snapshots[0].directions, b.snapshots[0].directions);
-    console.info(`gpujs 256 modes, 100 steps: |Δx| ≤ ${(dx / rg).toExponential(2)} r_g, |Δu| ≤ ${du.toExponential(2)}`);
+    console.info(`gpujs 256 modes (${modeTable === 'inline' ? 'inline' : 'texture'}), 100 steps: |Δx| ≤ ${(dx / rg).toExponential(2)} r_g, |Δu| ≤ ${du.toExponential(2)}`);
     expect(a.particleSteps).toBe(b.particleSteps);
     expect(dx).toBeLessThan(1e-5 * rg);
     expect(du).toBeLessThan(1e-5);
@@ -71,15 +74,6 @@ describe.skipIf(skip)('gpujs tracker in Chromium (WebGL2, no WebGPU) agrees with
 });
 
 describe.skipIf(skip)('gpujs tracker: first crossings of a sphere', () => {
-  beforeAll(async () => {
-    if (browser) return;
-    try {
-      if (!haveChromium()) throw new Error(CHROMIUM_ADVICE);
-      browser = await openBrowserTracker(GPUJS_PAGE);
-    } catch (e) {
-      failure = e;
-    }
-  });
 
   // As the WebGPU sphere test (src/sim/webgpu/turbulence.test.ts): B0 = 1 uG plus 64 modes
   // (1..100 pc, B_rms = 1 uG), R = 2 PV, h = r_g/20, sphere of 4 r_g, at most 300 steps: the

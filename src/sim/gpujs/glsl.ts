@@ -88,6 +88,14 @@ float cos_turns(float y) {
   return p * r;
 }
 
+// b + a_n cos(phi_n(x)): one plane wave, phase in turns [cell . F_n + P_n] exact mod 2^32 (uint
+// arithmetic wraps) + K_n . (s - 1/2); words = (F_n, P_n), k = K_n, a = a_n (field_modes.wgsl)
+vec3 mode_term(vec3 b, uvec3 cell, vec3 centred, uvec4 words, vec3 k, vec3 a) {
+  uint whole = cell.x * words.x + cell.y * words.y + cell.z * words.z + words.w;
+  float turns = float(int(whole)) * TURNS_PER_UNIT + dot(k, centred);
+  return b + a * cos_turns(turns - roundEven(turns));
+}
+
 // Boris rotation with tau = Omega h / 2: u' = u + u x tau, u_new - u = 2/(1 + tau.tau) (u' x tau)
 vec3 boris_change(vec3 u, vec3 tau) {
   vec3 u_prime = u + cross(u, tau);
@@ -145,31 +153,15 @@ const STATE_ACCESSORS: readonly NativeFunction[] = [
 const vec4s = (...names: string[]) => Object.fromEntries(names.map((n) => [n, 'Array(4)' as const]));
 
 /**
- * Native functions of the step kernel, placed after the kernel's arguments: the field sum (reads
- * `modes`) and the step loop, then the accessors of what the loop leaves for the other outputs.
+ * Native functions of the step kernel, placed after the kernel's arguments: the field sum
+ * (`fieldModes`: FIELD_MODES_TEXTURE, which reads `modes`, or fieldModesInline) and the step
+ * loop, then the accessors of what the loop leaves for the other outputs.
  */
-export const STEP_NATIVE: readonly NativeFunction[] = [
-  {
-    name: 'crskyTrack',
-    source: /* glsl */ `vec3 crsky_field_modes(LatticePoint x, int mode_count) {
-  // phase in turns at x = (cell + s) L: [cell . F_n + P_n] exact mod 2^32, + K_n . (s - 1/2)
-  uvec3 cell = uvec3(x.cell);
-  vec3 centred = vec3(ivec3(x.fraction - uvec3(0x80000000u))) * CELLS_PER_UNIT;
-  vec3 b = vec3(0.0);
-  int width = user_modesSize.x;
-  for (int n = 0; n < mode_count; n++) {
-    int t = n * ${MODE_TEXELS};
-    vec4 t0 = texelFetch(user_modes, ivec2(t % width, t / width), 0);
-    vec4 t1 = texelFetch(user_modes, ivec2((t + 1) % width, (t + 1) / width), 0);
-    vec4 t2 = texelFetch(user_modes, ivec2((t + 2) % width, (t + 2) / width), 0);
-    vec4 t3 = texelFetch(user_modes, ivec2((t + 3) % width, (t + 3) / width), 0);
-    uvec3 turns_per_cell = uvec3(word_of(t0.x, t0.y), word_of(t0.z, t0.w), word_of(t1.x, t1.y));
-    uint whole = cell.x * turns_per_cell.x + cell.y * turns_per_cell.y + cell.z * turns_per_cell.z + word_of(t1.z, t1.w);
-    float turns = float(int(whole)) * TURNS_PER_UNIT + dot(t2.xyz, centred);
-    b += t3.xyz * cos_turns(turns - roundEven(turns));
-  }
-  return b;
-}
+export function stepNative(fieldModes: string): NativeFunction[] {
+  return [
+    {
+      name: 'crskyTrack',
+      source: /* glsl */ `${fieldModes}
 
 vec4 crskyTrack(vec4 s0, vec4 s1, vec4 s2, vec4 s3, vec4 c0, vec4 c1, vec4 p0, vec4 p1, vec4 p2) {
   // p0 = (B0 in uG, kick per uG), p1 = (last kick per uG, half step in cells, last half step, sphere radius in cells)
@@ -233,11 +225,62 @@ vec4 crskyTrack(vec4 s0, vec4 s1, vec4 s2, vec4 s3, vec4 c0, vec4 c1, vec4 p0, v
   crsky_out_state3 = vec4(halves_of(d.y), halves_of(d.z));
   return vec4(vec3(x.cell), steps + float(taken));
 }`,
-    returnType: 'Array(4)',
-    argumentTypes: vec4s('s0', 's1', 's2', 's3', 'c0', 'c1', 'p0', 'p1', 'p2'),
-  },
-  ...STATE_ACCESSORS,
-];
+      returnType: 'Array(4)',
+      argumentTypes: vec4s('s0', 's1', 's2', 's3', 'c0', 'c1', 'p0', 'p1', 'p2'),
+    },
+    ...STATE_ACCESSORS,
+  ];
+}
+
+/** The mode sum over the table in the `modes` texture (4 texels per mode, pack.ts). */
+export const FIELD_MODES_TEXTURE = /* glsl */ `vec3 crsky_field_modes(LatticePoint x, int mode_count) {
+  uvec3 cell = uvec3(x.cell);
+  vec3 centred = vec3(ivec3(x.fraction - uvec3(0x80000000u))) * CELLS_PER_UNIT;
+  vec3 b = vec3(0.0);
+  int width = user_modesSize.x;
+  for (int n = 0; n < mode_count; n++) {
+    int t = n * ${MODE_TEXELS};
+    vec4 t0 = texelFetch(user_modes, ivec2(t % width, t / width), 0);
+    vec4 t1 = texelFetch(user_modes, ivec2((t + 1) % width, (t + 1) / width), 0);
+    vec4 t2 = texelFetch(user_modes, ivec2((t + 2) % width, (t + 2) / width), 0);
+    vec4 t3 = texelFetch(user_modes, ivec2((t + 3) % width, (t + 3) / width), 0);
+    uvec4 words = uvec4(word_of(t0.x, t0.y), word_of(t0.z, t0.w), word_of(t1.x, t1.y), word_of(t1.z, t1.w));
+    b = mode_term(b, cell, centred, words, t2.xyz, t3.xyz);
+  }
+  return b;
+}`;
+
+/** A GLSL float literal that reads back as exactly `x` (an f32 value): 9 significant digits. */
+function f32Literal(x: number): string {
+  const s = x.toPrecision(9);
+  return /[.e]/.test(s) ? s : `${s}.0`;
+}
+
+/**
+ * The mode sum with the table compiled in as constants, one line per mode, as the WebGPU
+ * backend does on CPU adapters (src/sim/webgpu/inline.ts): on SwiftShader a texture fetch costs
+ * more than a mode's arithmetic, constants cost nothing; the price is a compile per field.
+ * `texels` is pack.ts's table, words as 16-bit halves.
+ */
+export function fieldModesInline(texels: Float32Array, count: number): string {
+  const lines: string[] = [];
+  for (let n = 0; n < count; n++) {
+    const o = n * MODE_TEXELS * 4;
+    const words = [0, 1, 2, 3].map((w) => `${texels[o + 2 * w] * 65536 + texels[o + 2 * w + 1]}u`).join(', ');
+    const k = [8, 9, 10].map((i) => f32Literal(texels[o + i])).join(', ');
+    const a = [12, 13, 14].map((i) => f32Literal(texels[o + i])).join(', ');
+    lines.push(`  b = mode_term(b, cell, centred, uvec4(${words}), vec3(${k}), vec3(${a}));`);
+  }
+  return [
+    `vec3 crsky_field_modes(LatticePoint x, int mode_count) {`,
+    '  uvec3 cell = uvec3(x.cell);',
+    '  vec3 centred = vec3(ivec3(x.fraction - uvec3(0x80000000u))) * CELLS_PER_UNIT;',
+    '  vec3 b = vec3(0.0);',
+    ...lines,
+    '  return b;',
+    '}',
+  ].join('\n');
+}
 
 /** Kernel-map outputs besides `result` (state 0), in order. */
 export const OUTPUTS = ['state1', 'state2', 'state3', 'cross0', 'cross1'] as const;

@@ -16,7 +16,7 @@ import type { EndStates, JobShape, Preflight, Snapshot, SphereCrossings, TrackJo
 import { DeviceLimitError } from '../types.ts';
 import { chooseLattice, type Lattice } from '../webgpu/lattice.ts';
 import { buildSchedule, stepStartPc, type Schedule } from '../webgpu/schedule.ts';
-import { GLSL_LIBRARY, LAUNCH_KERNEL, LAUNCH_NATIVE, LAUNCH_SUBKERNELS, OUTPUTS, STEP_KERNEL, STEP_NATIVE, STEP_SUBKERNELS, type OutputName } from './glsl.ts';
+import { FIELD_MODES_TEXTURE, GLSL_LIBRARY, LAUNCH_KERNEL, LAUNCH_NATIVE, LAUNCH_SUBKERNELS, STEP_KERNEL, STEP_SUBKERNELS, fieldModesInline, stepNative, type OutputName } from './glsl.ts';
 import type { GpuJsInstance, GpuJsKernelMap, GpuJsKernelSettings, GpuJsTexture } from './gpujs.ts';
 import { decodeState, launchTexels, modeCountOf, packModeTexels, type StateTexels } from './pack.ts';
 import type { Vec3 } from '../../config/vec3.ts';
@@ -24,6 +24,24 @@ import type { Vec3 } from '../../config/vec3.ts';
 export interface GpuJsTrackerOptions {
   /** Wall time a draw aims at, s (default 0.04: under a 50 ms task in a page's main thread). */
   readonly targetDrawSeconds?: number;
+  /**
+   * Where the mode table goes: 'inline' compiles it into the kernel as constants (a compile per
+   * field realization; far faster on SwiftShader, where a texture fetch costs more than a mode's
+   * arithmetic), 'texture' reads it from a float texture (one kernel for every field). Default
+   * 'auto': inline up to MAX_INLINE_MODES modes.
+   */
+  readonly modeTable?: 'auto' | 'inline' | 'texture';
+}
+
+/** Most modes compiled into a kernel ('inline'). */
+const MAX_INLINE_MODES = 1024;
+
+/** FNV-1a of a float array's bits: tells inline kernels of different fields apart. */
+function fingerprint(a: Float32Array): string {
+  const u = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  let h = 0x811c9dc5;
+  for (const w of u) h = Math.imul(h ^ w, 0x01000193);
+  return (h >>> 0).toString(16);
 }
 
 /** Draws are steps × particles fragments; the step count is a float in the textures, exact below 2^24. */
@@ -62,7 +80,10 @@ export class GpuJsTracker implements Tracker, Preflight {
   private deviceName = 'WebGL2';
   private gpu: GpuJsInstance | null;
   private kernels: Kernels | null = null;
+  /** The kernels were just built: their first draw includes the compile and says nothing of the rate. */
+  private fresh = false;
   private readonly targetSeconds: number;
+  private readonly modeTable: 'auto' | 'inline' | 'texture';
   /** Particle-steps per second of the last draws, per kernel (mode count and particles). */
   private readonly rates = new Map<string, number>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -87,6 +108,7 @@ export class GpuJsTracker implements Tracker, Preflight {
   private constructor(gpu: GpuJsInstance, options: GpuJsTrackerOptions) {
     this.gpu = gpu;
     this.targetSeconds = options.targetDrawSeconds ?? 0.04;
+    this.modeTable = options.modeTable ?? 'auto';
   }
 
   /** The WebGL2 renderer, e.g. "WebGL2: ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) ...))". */
@@ -105,15 +127,21 @@ export class GpuJsTracker implements Tracker, Preflight {
     return run;
   }
 
-  private kernelsFor(n: number, modeCount: number): Kernels {
+  /** Kernels for n particles and this mode table; `rateKey` names kernels that run at the same speed. */
+  private kernelsFor(n: number, modes: Float32Array, modeCount: number): { kernels: Kernels; rateKey: string } {
     if (!this.gpu) throw new Error('gpujs tracker: used after dispose()');
-    const key = `${n}|${modeCount}`;
-    if (this.kernels?.key === key) return this.kernels;
-    this.releaseKernels();
-    const launch = this.gpu.createKernelMap(LAUNCH_SUBKERNELS, LAUNCH_KERNEL, settings(n, { launch: 'Array' }, LAUNCH_NATIVE));
-    const step = this.gpu.createKernelMap(STEP_SUBKERNELS, STEP_KERNEL, settings(n, STEP_ARGUMENTS, STEP_NATIVE));
-    this.kernels = { key, launch, step };
-    return this.kernels;
+    const inline = modeCount > 0 && (this.modeTable === 'inline' || (this.modeTable === 'auto' && modeCount <= MAX_INLINE_MODES));
+    const rateKey = `${n}|${modeCount}|${inline ? 'inline' : 'texture'}`;
+    const key = inline ? `${rateKey}|${fingerprint(modes)}` : rateKey;
+    if (this.kernels?.key !== key) {
+      this.releaseKernels();
+      const fieldModes = inline ? fieldModesInline(modes, modeCount) : FIELD_MODES_TEXTURE;
+      const launch = this.gpu.createKernelMap(LAUNCH_SUBKERNELS, LAUNCH_KERNEL, settings(n, { launch: 'Array' }, LAUNCH_NATIVE));
+      const step = this.gpu.createKernelMap(STEP_SUBKERNELS, STEP_KERNEL, settings(n, STEP_ARGUMENTS, stepNative(fieldModes)));
+      this.kernels = { key, launch, step };
+      this.fresh = true;
+    }
+    return { kernels: this.kernels, rateKey };
   }
 
   private releaseKernels(): void {
@@ -133,13 +161,13 @@ export class GpuJsTracker implements Tracker, Preflight {
     const modeCount = modeCountOf(job.field);
     const lattice = chooseLattice(job.field, job.stepPc, job.origin);
     const modes = packModeTexels(job.field, lattice, job.origin);
-    const kernels = this.kernelsFor(count, modeCount);
+    const { kernels, rateKey } = this.kernelsFor(count, modes, modeCount);
 
     const positions = job.stop.timesPc.map(() => new Float64Array(3 * count));
     const directions = job.stop.timesPc.map(() => new Float64Array(3 * count));
     let states: States = kernels.launch(launchTexels(job.directions, 0, count)) as States;
     try {
-      const steps = await this.run(job, schedule, lattice, modes, modeCount, count, kernels, () => states, (s) => (states = s), positions, directions, onProgress, signal);
+      const steps = await this.run(job, schedule, lattice, modes, modeCount, count, kernels, rateKey, () => states, (s) => (states = s), positions, directions, onProgress, signal);
       const sphere = job.stop.sphereRadiusPc !== undefined ? readCrossings(states, count, schedule, lattice, job.origin, job.stop.sphereRadiusPc) : null;
       const snapshots: Snapshot[] = job.stop.timesPc.map((timePc, k) => ({ timePc, positions: positions[k], directions: directions[k] }));
       return { count, snapshots, sphere, particleSteps: steps, backend: 'gpujs', device: this.device };
@@ -156,6 +184,7 @@ export class GpuJsTracker implements Tracker, Preflight {
     modeCount: number,
     count: number,
     kernels: Kernels,
+    rateKey: string,
     current: () => States,
     replace: (s: States) => void,
     positions: Float64Array[],
@@ -169,7 +198,6 @@ export class GpuJsTracker implements Tracker, Preflight {
     const kick = (kappa * h) / 2;
     const drift = h / (2 * lattice.spacingPc);
     const sphere = job.stop.sphereRadiusPc !== undefined ? job.stop.sphereRadiusPc / lattice.spacingPc : 0;
-    const rateKey = kernels.key;
     let steps = 0;
     let lastSteps = 0;
     for (const iv of schedule.intervals) {
@@ -194,7 +222,8 @@ export class GpuJsTracker implements Tracker, Preflight {
         // reading the cells and step counts waits for the draw: the wall time of both is the rate's
         const s0 = after.result.renderRawOutput();
         const c1 = sphere > 0 ? after.cross1.renderRawOutput() : null;
-        this.rates.set(rateKey, (count * s) / Math.max((performance.now() - started) / 1000, 1e-4));
+        if (!this.fresh) this.rates.set(rateKey, (count * s) / Math.max((performance.now() - started) / 1000, 1e-4));
+        this.fresh = false;
         done += s;
         lastSteps = s;
         steps = 0;
