@@ -22,7 +22,7 @@ export const FLAGS = {
 export interface WebPage {
   readonly page: Page;
   readonly errors: string[];
-  /** Main-thread long tasks seen so far, ms each. */
+  /** Main-thread tasks over 50 ms since the simulation first ran (the page's load excluded), ms each. */
   longTasks(): Promise<number[]>;
   /** Waits until the body's data attribute satisfies `ok`, failing with the page's state. */
   waitFor(attribute: string, ok: (value: string) => boolean, timeoutMs?: number): Promise<string>;
@@ -59,17 +59,21 @@ export async function openPage(query: string, flags: readonly string[]): Promise
   });
   // before any page script: record every main-thread task over 50 ms
   await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: number[] };
+    const w = window as unknown as { __longTasks: [number, number][] };
     w.__longTasks = [];
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+      for (const e of list.getEntries()) w.__longTasks.push([e.startTime, e.duration]);
     }).observe({ type: 'longtask', buffered: true });
   });
   await page.goto(`${url}${query}`);
   return {
     page,
     errors,
-    longTasks: () => page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks),
+    longTasks: () =>
+      page.evaluate(() => {
+        const since = Number(document.body.dataset.runningAt ?? Infinity);
+        return (window as unknown as { __longTasks: [number, number][] }).__longTasks.filter(([start]) => start >= since).map(([, d]) => d);
+      }),
     async waitFor(attribute, ok, timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

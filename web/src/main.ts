@@ -129,6 +129,8 @@ function handleMessage(m: FromEngine): void {
   switch (m.type) {
     case 'state': {
       body.dataset.state = m.state;
+      // when the simulation first ran (the long-task check starts there, after the page's load)
+      if (m.state === 'running' && body.dataset.runningAt === undefined) body.dataset.runningAt = String(performance.now());
       $('state').textContent = m.state + (m.message ? `: ${m.message}` : '');
       $<HTMLButtonElement>('pause').textContent = m.state === 'paused' ? 'Resume' : 'Pause';
       $<HTMLButtonElement>('pause').disabled = m.state !== 'running' && m.state !== 'paused';
@@ -196,7 +198,7 @@ function configJson(): string {
  */
 function warmUp(): void {
   const { width, height } = map.rasterSize();
-  map.draw({ width, height, values: new Float32Array(width * height), range: 1, title: 'waiting for the first map', frame: 'equatorial' });
+  map.draw({ width, height, values: new Float32Array(width * height), rgba: new Uint8ClampedArray(4 * width * height), range: 1, title: 'waiting for the first map', frame: 'equatorial' });
   const cl = Array.from({ length: 24 }, (_, l) => 10 ** (-3 - l / 8));
   drawClPlot($<HTMLCanvasElement>('cl'), {
     lmax: 23,

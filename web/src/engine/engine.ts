@@ -290,7 +290,7 @@ export class Engine {
     if (!shown || !this.plan) return;
     const what = [shown.title, this.view.removeDipole ? 'l ≤ 1 removed' : 'δI = I − ⟨I⟩', this.view.smoothDeg > 0 ? `${formatNumber(this.view.smoothDeg)}° top-hat` : ''].filter(Boolean).join(', ');
     const raster = rasterize(shown.map, this.plan.frame, this.view, what);
-    this.post({ type: 'raster', raster }, [raster.values.buffer]);
+    this.post({ type: 'raster', raster }, [raster.values.buffer, raster.rgba.buffer]);
   }
 
   private export(id: number, what: 'fits' | 'csv', snapshot: number): void {

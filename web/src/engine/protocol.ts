@@ -73,6 +73,8 @@ export interface Raster {
   readonly height: number;
   /** One value per raster pixel (row-major, top row first), NaN outside the sky ellipse. */
   readonly values: Float32Array;
+  /** The same through the colour map (view/colour.ts), RGBA: the page only puts it on the canvas. */
+  readonly rgba: Uint8ClampedArray;
   /** Symmetric colour range: the colour bar spans [-range, range]. */
   readonly range: number;
   /** What the map is, e.g. "ensemble mean of 2 realizations, Ω·T = 50, dipole removed". */

@@ -5,6 +5,7 @@
  * the display frame through a cached table of HEALPix pixels (vec2pix, RING).
  */
 import { fromEquatorial, lonLatToVec, npix2nside, removeMultipoles, smoothTopHat, toEquatorial, vec2pix, type Frame } from '../../../src/core.ts';
+import { colourize } from '../view/colour.ts';
 import { mollweideInverse, pixelToNormalized } from '../view/mollweide.ts';
 import type { Raster, ViewOptions } from './protocol.ts';
 
@@ -51,5 +52,6 @@ export function rasterize(map: Float64Array, mapFrame: Frame, view: ViewOptions,
   for (let k = 0; k < pixels.length; k++) values[k] = pixels[k] < 0 ? NaN : shown[pixels[k]];
   let range = 0;
   for (const v of shown) if (Number.isFinite(v)) range = Math.max(range, Math.abs(v));
-  return { width: view.width, height: view.height, values, range: range > 0 ? range : 1, title, frame: view.frame };
+  if (!(range > 0)) range = 1;
+  return { width: view.width, height: view.height, values, rgba: colourize(values, range), range, title, frame: view.frame };
 }

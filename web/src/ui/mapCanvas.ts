@@ -1,40 +1,14 @@
 /**
- * The Mollweide map on a canvas: the engine's raster through a diverging colour map (blue below,
- * red above zero, symmetric range), a 30° graticule, a colour bar with its range, and the value
- * and sky coordinates under the pointer. Drawing is a few array passes over W·H pixels: cheap
- * enough for the main thread at any size the page uses.
+ * The Mollweide map on a canvas: the engine's raster, coloured there (view/colour.ts), put on
+ * the canvas with a 30° graticule (drawn once per size and kept), a colour bar with its range,
+ * and the value and sky coordinates under the pointer. Per raster the main thread only copies
+ * pixels: a few ms.
  */
 import type { Raster } from '../engine/protocol.ts';
+import { COLOUR_STOPS } from '../view/colour.ts';
 import { mollweideForward, mollweideInverse, pixelToNormalized } from '../view/mollweide.ts';
 
-/** RdBu (ColorBrewer, reversed: red for excess), 11 stops. */
-const RDBU_R: readonly (readonly [number, number, number])[] = [
-  [5, 48, 97], [33, 102, 172], [67, 147, 195], [146, 197, 222], [209, 229, 240], [247, 247, 247],
-  [253, 219, 199], [244, 165, 130], [214, 96, 77], [178, 24, 43], [103, 0, 31],
-];
-
-/** RGB of t ∈ [0, 1] on the colour map. */
-export function colour(t: number): [number, number, number] {
-  const x = Math.min(1, Math.max(0, t)) * (RDBU_R.length - 1);
-  const i = Math.min(RDBU_R.length - 2, Math.floor(x));
-  const f = x - i;
-  const a = RDBU_R[i];
-  const b = RDBU_R[i + 1];
-  return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])];
-}
-
-/** The colour map sampled at 1024 steps, RGBA bytes: one table look-up per pixel. */
-const LUT_SIZE = 1024;
-const LUT = (() => {
-  const t = new Uint8ClampedArray(4 * LUT_SIZE);
-  for (let i = 0; i < LUT_SIZE; i++) {
-    const [r, g, b] = colour(i / (LUT_SIZE - 1));
-    t.set([r, g, b, 255], 4 * i);
-  }
-  return t;
-})();
-
-/** Height of the colour bar strip under the map, device pixels. */
+/** Height of the colour bar strip under the map, CSS pixels. */
 export const BAR_HEIGHT = 56;
 
 export function formatValue(v: number): string {
@@ -43,7 +17,7 @@ export function formatValue(v: number): string {
   return v.toExponential(2).replace('e', '×10^').replace('^+', '^').replace('-', '−');
 }
 
-function drawGraticule(ctx: CanvasRenderingContext2D, w: number, h: number): void {
+function drawGraticule(ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D, w: number, h: number): void {
   const toCanvas = (x: number, y: number): [number, number] => [((x + 1) / 2) * w, ((1 - y) / 2) * h];
   ctx.save();
   ctx.strokeStyle = 'rgba(0, 0, 0, 0.35)';
@@ -78,11 +52,10 @@ function drawColourBar(ctx: CanvasRenderingContext2D, raster: Raster, top: numbe
   const barW = Math.round(w * 0.6);
   const x0 = Math.round((w - barW) / 2);
   const barH = Math.round(12 * scale);
-  for (let i = 0; i < barW; i++) {
-    const [r, g, b] = colour(i / (barW - 1));
-    ctx.fillStyle = `rgb(${r | 0}, ${g | 0}, ${b | 0})`;
-    ctx.fillRect(x0 + i, top + 6 * scale, 1, barH);
-  }
+  const gradient = ctx.createLinearGradient(x0, 0, x0 + barW, 0);
+  COLOUR_STOPS.forEach((c, i) => gradient.addColorStop(i / (COLOUR_STOPS.length - 1), c));
+  ctx.fillStyle = gradient;
+  ctx.fillRect(x0, top + 6 * scale, barW, barH);
   ctx.strokeStyle = '#444';
   ctx.strokeRect(x0 + 0.5, top + 6 * scale + 0.5, barW - 1, barH - 1);
   ctx.fillStyle = '#222';
@@ -99,6 +72,8 @@ function drawColourBar(ctx: CanvasRenderingContext2D, raster: Raster, top: numbe
 
 export class MapCanvas {
   private raster: Raster | null = null;
+  /** The graticule of the last size drawn, kept for the next rasters. */
+  private overlay: { width: number; height: number; canvas: OffscreenCanvas } | null = null;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -117,30 +92,30 @@ export class MapCanvas {
 
   draw(raster: Raster): void {
     this.raster = raster;
-    const { width: w, height: h, values, range } = raster;
+    const { width: w, height: h } = raster;
     const scale = w / (this.canvas.clientWidth || w);
     this.canvas.width = w;
     this.canvas.height = h + Math.round(BAR_HEIGHT * scale);
+    // willReadFrequently: a canvas in main memory, which never waits for the GPU process (busy
+    // with the WebGL or WebGPU draws of the simulation on a CPU driver)
     const ctx = this.canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) return;
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
-    const image = ctx.createImageData(w, h);
-    const px = image.data;
-    const s = (LUT_SIZE - 1) / (2 * range);
-    for (let k = 0; k < values.length; k++) {
-      const v = values[k];
-      if (Number.isNaN(v)) continue;
-      const i = 4 * Math.min(LUT_SIZE - 1, Math.max(0, Math.round((LUT_SIZE - 1) / 2 + v * s)));
-      px[4 * k] = LUT[i];
-      px[4 * k + 1] = LUT[i + 1];
-      px[4 * k + 2] = LUT[i + 2];
-      px[4 * k + 3] = 255;
-    }
-    ctx.putImageData(image, 0, 0);
-    drawGraticule(ctx, w, h);
+    ctx.putImageData(new ImageData(raster.rgba as Uint8ClampedArray<ArrayBuffer>, w, h), 0, 0);
+    ctx.drawImage(this.graticule(w, h), 0, 0);
     drawColourBar(ctx, raster, h, w, scale);
     this.canvas.dataset.drawn = String(Date.now());
+  }
+
+  private graticule(w: number, h: number): OffscreenCanvas {
+    if (this.overlay?.width !== w || this.overlay.height !== h) {
+      const canvas = new OffscreenCanvas(w, h);
+      const ctx = canvas.getContext('2d');
+      if (ctx) drawGraticule(ctx, w, h);
+      this.overlay = { width: w, height: h, canvas };
+    }
+    return this.overlay.canvas;
   }
 
   private pointer(e: PointerEvent): void {
