@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCsv, type CsvTable } from '../../src/io/csvFormat.ts';
-import { cleanupCli, makeTempDir, runCli } from '../helpers/cli.ts';
+import { cleanupCli, makeTempDir, runCli, startCli, waitFor } from '../helpers/cli.ts';
 import { CHROMIUM_ADVICE, haveChromium } from './page.ts';
 import { FLAGS, openPage, stopServing, type WebPage } from './webPage.ts';
 
@@ -186,5 +186,20 @@ describe.skipIf(skip)('the crsky page in Chromium', () => {
     expect(res.code, res.stderr).toBe(0);
     expectSameCl(page, parseCsv(fs.readFileSync(path.join(dir, 'run', 'cl_t01.csv'), 'utf8'), 'cl_t01.csv'), 'paused and resumed, 3 realizations');
     expect(p.errors).toEqual([]);
+  });
+
+  it('crsky serve prints its URL on 127.0.0.1 and serves the built page, cross-origin isolated', async () => {
+    await stopServing(); // the page is built (by the tests above); serve must not rebuild it
+    const cli = startCli(['serve', '--port', '0']);
+    await waitFor(() => /http:\/\/127\.0\.0\.1:\d+\//.test(cli.output().stdout), { timeoutMs: 60_000, what: 'the URL line of crsky serve' });
+    const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(cli.output().stdout)![0];
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(res.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    expect(await res.text()).toContain('<canvas id="map"');
+    expect((await fetch(`${url}../../etc/passwd`)).status).toBe(404);
+    expect(cli.output().stderr).not.toContain('built web/dist/');
+    cli.kill();
   });
 });
