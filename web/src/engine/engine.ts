@@ -64,6 +64,9 @@ export class Engine {
   /** Bumped by start and reset: a loop of an earlier run stops at its next check. */
   private generation = 0;
   private lastProgress = 0;
+  /** The running job's first progress report: the rate counts from there (after field and kernel set-up). */
+  private firstReport: { job: Job; at: number; steps: number } | null = null;
+  private lastRate = 0;
 
   constructor(private readonly post: Post) {}
 
@@ -209,6 +212,7 @@ export class Engine {
   /** `finished`: the job is already counted as done (finish() ran). */
   private progress(job: Job, p: TrackProgress, started: number, force = false, finished = false): void {
     const now = performance.now();
+    if (this.firstReport?.job !== job) this.firstReport = { job, at: now, steps: p.particleSteps };
     if (!force && now - this.lastProgress < PROGRESS_EVERY_MS) return;
     this.lastProgress = now;
     const plan = this.plan!;
@@ -220,7 +224,13 @@ export class Engine {
     const what = job.stage
       ? `sky-forming stage ${this.stageResults.length + 1}/${this.stages.length} (${job.stage.label}) of realization 1`
       : `realization ${job.realization + 1}/${realizations}${sphere ? '' : `, Ω·T up to ${formatNumber(reach / plan.gyroradiusPc)}`}`;
-    const seconds = (now - started) / 1000;
+    // the tracker's own pace: from its first report on (set-up and the first draw or dispatch,
+    // which compiles, excluded), else from the job's start
+    const first = this.firstReport;
+    const since = first.at < now && p.particleSteps > first.steps ? first : { at: started, steps: 0 };
+    // a finished job's report comes after its analysis: keep the tracking rate
+    if (!finished) this.lastRate = (p.particleSteps - since.steps) / ((now - since.at) / 1000);
+    const rate = this.lastRate;
     this.post({
       type: 'progress',
       progress: {
@@ -230,7 +240,7 @@ export class Engine {
         realizations,
         fraction: (done + (finished ? 0 : p.fraction * job.lengthPc)) / total,
         particleSteps: p.particleSteps,
-        stepsPerSecond: seconds > 0 ? p.particleSteps / seconds : 0,
+        stepsPerSecond: Number.isFinite(rate) ? rate : 0,
       },
     });
   }

@@ -52,8 +52,11 @@ export function drawClPlot(canvas: HTMLCanvasElement, data: ClPlotData): void {
   }
   const yMin = Math.floor(Math.log10(Math.min(...positive)));
   const yMax = Math.ceil(Math.log10(Math.max(...positive)));
+  // the legend sits right of the axes, where it hides no point
+  ctx.font = '11px sans-serif';
+  const legendWidth = Math.min(cssW * 0.4, 250);
   const x0 = MARGIN.left;
-  const x1 = cssW - MARGIN.right;
+  const x1 = cssW - MARGIN.right - legendWidth;
   const y0 = cssH - MARGIN.bottom;
   const y1 = MARGIN.top;
   const lx = (l: number) => x0 + ((x1 - x0) * Math.log10(l)) / Math.max(Math.log10(lmax), 1e-9);
@@ -150,18 +153,15 @@ export function drawClPlot(canvas: HTMLCanvasElement, data: ClPlotData): void {
     const when = e.omegaT !== null ? `Ω·T = ${+e.omegaT.toPrecision(3)}` : 'sphere';
     legend.push(['#111', 'dot', `<C_l>, ${e.realizations} realization${e.realizations > 1 ? 's' : ''}, ${when}`], ['#0072B2', 'square', 'Ĉ_l = <C_l> − noise'], ['#666', 'dash', 'noise (shuffled sky)']);
   }
-  // legend, top right
+  // legend, right of the axes
   ctx.font = '11px sans-serif';
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
-  const lw = Math.max(...legend.map(([, , t]) => ctx.measureText(t).width)) + 34;
-  let y = y1 + 10;
-  ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
-  ctx.fillRect(x1 - lw - 6, y1 + 2, lw + 4, legend.length * 15 + 6);
+  let y = y1 + 6;
   for (const [c, kind, text] of legend) {
     ctx.strokeStyle = c;
     ctx.fillStyle = c;
-    const x = x1 - lw;
+    const x = x1 + 10;
     if (kind === 'dot') {
       ctx.beginPath();
       ctx.arc(x + 10, y, 2.8, 0, 2 * Math.PI);

@@ -14,7 +14,7 @@ export const BAR_HEIGHT = 56;
 export function formatValue(v: number): string {
   if (!Number.isFinite(v)) return '—';
   if (v === 0) return '0';
-  return v.toExponential(2).replace('e', '×10^').replace('^+', '^').replace('-', '−');
+  return v.toExponential(2).replace('e', '×10^').replace('^+', '^').replaceAll('-', '−');
 }
 
 function drawGraticule(ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D, w: number, h: number): void {
