@@ -249,7 +249,18 @@ function headerBytes(cards: readonly string[]): Uint8Array {
   const all = [...cards, pad80('END')];
   const nBlocks = Math.ceil((all.length * CARD) / BLOCK);
   const text = all.join('').padEnd(nBlocks * BLOCK, ' ');
-  return Buffer.from(text, 'latin1');
+  return latin1Bytes(text);
+}
+
+// Latin-1 by hand, not Node's Buffer: this module also runs in browsers (the page's FITS download).
+function latin1Bytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
+}
+
+function latin1Text(bytes: Uint8Array): string {
+  return String.fromCharCode(...bytes);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -307,7 +318,7 @@ function parseHeader(bytes: Uint8Array, start: number, what: string): { header: 
       const b = bytes[k];
       if (b < 0x20 || b > 0x7e) throw new Error(`${what}: header contains a non-ASCII byte at offset ${k} (not a FITS file?)`);
     }
-    const card = Buffer.from(bytes.subarray(off, off + CARD)).toString('latin1');
+    const card = latin1Text(bytes.subarray(off, off + CARD));
     const key = card.slice(0, 8).trimEnd();
     const where = `${what}, card ${(off - start) / CARD + 1} (${key || 'blank'})`;
     if (key === 'END') {
@@ -597,7 +608,7 @@ export interface ReadHealpixOptions {
 /** Decodes a HEALPix map from the bytes of a FITS file. */
 export function decodeHealpixFits(bytes: Uint8Array, options: ReadHealpixOptions = {}): HealpixFitsMap {
   const what = options.source ?? 'FITS file';
-  if (bytes.length < BLOCK || Buffer.from(bytes.subarray(0, 9)).toString('latin1') !== 'SIMPLE  =') {
+  if (bytes.length < BLOCK || latin1Text(bytes.subarray(0, 9)) !== 'SIMPLE  =') {
     throw new Error(`${what}: not a FITS file (it does not start with a SIMPLE card in a 2880-byte block)`);
   }
   const primary = parseHeader(bytes, 0, `${what} primary header`);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCsv, type CsvTable } from '../../src/io/csvFormat.ts';
 import { cleanupCli, makeTempDir, runCli, startCli, waitFor } from '../helpers/cli.ts';
+import { f64, runHealpy } from '../helpers/healpy.ts';
 import { CHROMIUM_ADVICE, haveChromium } from './page.ts';
 import { FLAGS, openPage, stopServing, type WebPage } from './webPage.ts';
 
@@ -114,7 +115,7 @@ function expectSameCl(page: CsvTable, cli: CsvTable, what: string): void {
 }
 
 describe.skipIf(skip)('the crsky page in Chromium', () => {
-  it('without WebGPU and WebGL the cpu tracker runs in Web Workers; its C_l and config JSON reproduce the CLI run (1e-6)', async () => {
+  it('without WebGPU and WebGL the cpu tracker runs in Web Workers; its C_l, map FITS (read by healpy) and config JSON reproduce the CLI run (1e-6)', async () => {
     const p = await open(QUICK, FLAGS.none);
     const page = await runToEnd(p);
     expect(await p.page.textContent('#backend')).toMatch(/^cpu on \d+ worker threads?/);
@@ -126,6 +127,17 @@ describe.skipIf(skip)('the crsky page in Chromium', () => {
     expect(res.code, res.stderr).toBe(0);
     cliCsv = parseCsv(fs.readFileSync(path.join(dir, 'run', 'cl_t01.csv'), 'utf8'), 'cl_t01.csv');
     expectSameCl(page, cliCsv, 'quick, N_side 8');
+    // the map FITS download: healpy reads it, and it holds the CLI's mean map (same 1e-6, same reason)
+    const fits = await p.download('fits');
+    expect(fits.name).toBe('crsky_mean_t01.fits');
+    const hp = runHealpy(
+      `page, h = hp.read_map(${JSON.stringify(fits.path)}, h=True)\ncli = hp.read_map(${JSON.stringify(path.join(dir, 'run', 'maps', 'mean_t01.fits'))})\nh = dict(h)\n` +
+        `save("page", page); save("cli", cli); result("nside", int(h["NSIDE"])); result("ordering", h["ORDERING"]); result("coordsys", h["COORDSYS"])`,
+    );
+    expect(hp.values).toEqual({ nside: 8, ordering: 'RING', coordsys: 'C' });
+    const [mp, mc] = [f64(hp, 'page'), f64(hp, 'cli')];
+    expect(mp.length).toBe(768);
+    for (let i = 0; i < mc.length; i++) expect(Math.abs(mp[i] - mc[i])).toBeLessThan(1e-6);
     expect(p.errors).toEqual([]);
     expect(Math.max(0, ...(await p.longTasks()))).toBeLessThan(LONG_TASK_MS);
   });
@@ -150,6 +162,17 @@ describe.skipIf(skip)('the crsky page in Chromium', () => {
     expectSameClWithinStatistics(page, cliCsv!, 'gpujs (WebGL2 on SwiftShader)');
     expect(p.errors).toEqual([]);
     expect(Math.max(0, ...(await p.longTasks()))).toBeLessThan(LONG_TASK_MS);
+  });
+
+  // The fallback for browsers whose workers have no GPU: the engine in the page, gpu.js draws of
+  // ~15 ms with a yield between them. Its long tasks are the kernel compile (WebGL compiles
+  // synchronously, once) and each job's analysis; docs/web.md gives them. Checked here: it runs.
+  it('with ?thread=main the engine runs in the page (gpujs) and finishes', async () => {
+    const p = await open(`${QUICK}&realizations=1&tracking.timesOmega=[5,10]&thread=main`, FLAGS.webgl);
+    await p.waitFor('state', (s) => s === 'done');
+    expect(await p.page.getAttribute('body', 'data-thread')).toBe('page');
+    expect(await p.page.getAttribute('body', 'data-backend')).toBe('gpujs');
+    expect(p.errors).toEqual([]);
   });
 
   it('a bad or out-of-range URL parameter shows a message naming it and the allowed range; the page runs with the rest', async () => {

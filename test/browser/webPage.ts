@@ -26,8 +26,8 @@ export interface WebPage {
   longTasks(): Promise<number[]>;
   /** Waits until the body's data attribute satisfies `ok`, failing with the page's state. */
   waitFor(attribute: string, ok: (value: string) => boolean, timeoutMs?: number): Promise<string>;
-  /** Clicks a download button and returns the saved file's text. */
-  download(buttonId: string): Promise<{ name: string; text: string }>;
+  /** Clicks a download button and returns the saved file: its suggested name, path and text (latin1). */
+  download(buttonId: string): Promise<{ name: string; path: string; text: string }>;
   close(): Promise<void>;
 }
 
@@ -88,7 +88,7 @@ export async function openPage(query: string, flags: readonly string[]): Promise
     async download(buttonId) {
       const [d] = await Promise.all([page.waitForEvent('download'), page.click(`#${buttonId}`)]);
       const file = await d.path();
-      return { name: d.suggestedFilename(), text: await readFile(file, 'latin1') };
+      return { name: d.suggestedFilename(), path: file, text: await readFile(file, 'latin1') };
     },
     async close() {
       await browser.close();

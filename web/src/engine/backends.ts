@@ -69,8 +69,12 @@ async function open(name: BackendName, config: Config): Promise<Tracker> {
       if (config.field.turbulence.brmsUG > 0 && config.field.turbulence.method !== 'modes') throw new Error('gpujs: runs plane-wave fields only, this config has a grid');
       if (typeof OffscreenCanvas === 'undefined' && typeof document === 'undefined') throw new Error('gpujs: no OffscreenCanvas in this worker');
       // gpu.js's GPU class is typed for its whole API; the tracker needs only GpuJsInstance
-      // in a worker a draw may take longer (fewer per-draw costs); in the page it must stay short
-      return withTimeout(GpuJsTracker.create(new GPU({ mode: 'webgl2' }) as unknown as GpuJsInstance, { targetDrawSeconds: IN_WORKER ? 0.15 : 0.03 }), 'gpujs');
+      // in a worker a draw may take longer (fewer per-draw costs); in the page it must stay short,
+      // and WebGL compiles synchronously: there one kernel for every field (the table in a texture)
+      return withTimeout(
+        GpuJsTracker.create(new GPU({ mode: 'webgl2' }) as unknown as GpuJsInstance, IN_WORKER ? { targetDrawSeconds: 0.15 } : { targetDrawSeconds: 0.015, modeTable: 'texture' }),
+        'gpujs',
+      );
     case 'cpu':
       return openCpu();
   }

@@ -271,7 +271,9 @@ export class Engine {
           noise: m.noiseShuffled,
         }))
       : [];
-    return [...this.stageResults.map((s) => s.spectrum), ...full];
+    // in the order of the time (or sphere radius) they reach: the growth curve
+    const reach = (s: StageSpectrum) => (Number.isFinite(s.omegaT) ? s.omegaT : s.radiusPc);
+    return [...this.stageResults.map((s) => s.spectrum), ...full].sort((a, b) => reach(a) - reach(b));
   }
 
   private postSpectra(): void {
