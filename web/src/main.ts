@@ -82,6 +82,8 @@ function render(): void {
 // engine
 
 let engine: EngineClient;
+/** Set once the engine has left a worker without WebGPU for the page (it does so only once). */
+let movedToPage = false;
 
 function viewSettings(): ViewSettings {
   return { frame: $<HTMLSelectElement>('frame').value === 'galactic' ? 'galactic' : 'equatorial', removeDipole: $<HTMLInputElement>('dipole').checked, smoothDeg: Math.max(0, Math.min(180, Number($<HTMLInputElement>('smooth').value) || 0)) };
@@ -138,6 +140,17 @@ function handleMessage(m: FromEngine): void {
       return;
     }
     case 'backend':
+      if (m.backend !== 'webgpu' && engine.where === 'worker' && /no navigator\.gpu/.test(m.reason) && 'gpu' in navigator && !movedToPage) {
+        // this browser has WebGPU in the page but not in workers: the engine moves to the page
+        movedToPage = true;
+        engine.terminate();
+        void connectEngine(onMessage, 'page').then((client) => {
+          engine = client;
+          body.dataset.thread = client.where;
+          start();
+        });
+        return;
+      }
       backend = m.backend;
       body.dataset.backend = m.backend;
       $('backend').textContent = `${m.backend} on ${m.device}`;
