@@ -129,7 +129,9 @@ export class Engine {
     this.plan = makePlan(config);
     this.stages = skyFormingStages(config);
     this.postSpectra();
-    if (!this.tracker || (request !== 'auto' && request !== this.backend)) {
+    // gpujs runs plane waves only: a grid config opens the next backend of the chain
+    const grid = config.field.turbulence.brmsUG > 0 && config.field.turbulence.method === 'grid';
+    if (!this.tracker || (request !== 'auto' && request !== this.backend) || (this.backend === 'gpujs' && grid)) {
       this.setState('opening');
       await this.tracker?.dispose();
       this.tracker = null;

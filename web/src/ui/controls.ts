@@ -5,6 +5,7 @@
  */
 import { configReferenceFieldUG, correlationLengthPc, referenceGyroradiusPc, rigidityForGyroradiusPV, vecToLonLat, PRESETS, type Config, type Json } from '../../../src/core.ts';
 import { formatNumber } from '../engine/stages.ts';
+import { PAGE_NSIDE } from './params.ts';
 import { fieldInfo, kindChoices, type FieldInfo } from './schemaFields.ts';
 
 /** The fields the page offers, in groups; `when` hides a field that the config does not use. */
@@ -12,6 +13,8 @@ interface ControlSpec {
   readonly path: string;
   readonly label: string;
   readonly when?: (c: Config) => boolean;
+  /** A limit of the page on top of the schema's. */
+  readonly note?: string;
 }
 
 const GROUPS: readonly { readonly title: string; readonly controls: readonly ControlSpec[] }[] = [
@@ -19,7 +22,7 @@ const GROUPS: readonly { readonly title: string; readonly controls: readonly Con
     title: 'Particles',
     controls: [
       { path: 'particles.rigidityPV', label: 'rigidity R' },
-      { path: 'particles.nside', label: 'N_side' },
+      { path: 'particles.nside', label: 'N_side', note: `the page runs ${PAGE_NSIDE.min}..${PAGE_NSIDE.max}` },
       { path: 'particles.perPixelSide', label: 'particles per pixel side k' },
       { path: 'particles.frame', label: 'map frame' },
     ],
@@ -157,7 +160,7 @@ function rgOverLcInput(config: Config, onRigidity: (v: Json) => void): HTMLEleme
 /** Renders the controls for `config` into `root`. */
 export function renderControls(root: HTMLElement, preset: string, config: Config, events: ControlEvents): void {
   root.replaceChildren();
-  const presetRow = el('label', { class: 'control' });
+  const presetRow = el('div', { class: 'control' });
   const presetSelect = el('select', { name: 'preset' });
   for (const name of Object.keys(PRESETS)) presetSelect.append(el('option', { value: name, title: PRESETS[name].description }, name));
   presetSelect.value = preset;
@@ -182,8 +185,8 @@ export function renderControls(root: HTMLElement, preset: string, config: Config
             : info.kind === 'direction'
               ? directionInput(info, value, onChange)
               : numberInput(info, value, onChange);
-      const row = el('label', { class: 'control', 'data-path': spec.path });
-      row.append(el('span', { class: 'label' }, spec.label), input, el('small', {}, info.description));
+      const row = el('div', { class: 'control', 'data-path': spec.path });
+      row.append(el('span', { class: 'label' }, spec.label), input, el('small', {}, spec.note ? `${info.description}; ${spec.note}` : info.description));
       if (spec.path === 'particles.rigidityPV') row.append(rgOverLcInput(config, onChange));
       fieldset.append(row);
     }
