@@ -122,12 +122,6 @@ function plotSpectra(): void {
 const pending = new Map<number, string>();
 
 function onMessage(m: FromEngine): void {
-  const t0 = performance.now();
-  handleMessage(m);
-  performance.measure(`crsky ${m.type}`, { start: t0 });
-}
-
-function handleMessage(m: FromEngine): void {
   switch (m.type) {
     case 'state': {
       body.dataset.state = m.state;
