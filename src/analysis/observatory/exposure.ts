@@ -133,12 +133,35 @@ export function exposureMap(cube: SiderealCube): Float64Array {
   return out;
 }
 
-/** Field of view of the cube: declination range of its rings' centres in degrees and the sky fraction. */
-export function cubeFieldOfView(cube: SiderealCube): { readonly ringDecMinDeg: number; readonly ringDecMaxDeg: number; readonly fsky: number } {
+/**
+ * Field of view of the cube: the declinations of its first and last ring centres, the band
+ * δ1′ < δ < δ2′ with the same area as its rings (the area above a ring boundary is exact on
+ * HEALPix, so these are the edges to put into Eq. 25 and 27), and the sky fraction.
+ */
+export function cubeFieldOfView(cube: SiderealCube): {
+  readonly ringDecMinDeg: number;
+  readonly ringDecMaxDeg: number;
+  readonly bandDecMinDeg: number;
+  readonly bandDecMaxDeg: number;
+  readonly fsky: number;
+} {
   const info = ringInfo(cube.nside);
-  if (cube.fovRings.length === 0) return { ringDecMinDeg: NaN, ringDecMaxDeg: NaN, fsky: 0 };
-  const dec = (r: number) => (Math.atan2(info.z[r], info.sinTheta[r]) * 180) / Math.PI;
+  if (cube.fovRings.length === 0) return { ringDecMinDeg: NaN, ringDecMaxDeg: NaN, bandDecMinDeg: NaN, bandDecMaxDeg: NaN, fsky: 0 };
+  const deg = (x: number) => (x * 180) / Math.PI;
+  const r0 = cube.fovRings[0], r1 = cube.fovRings[cube.fovRings.length - 1];
+  const npix = cube.fovMask.length;
+  const above = info.firstPix[r0];
+  const through = info.firstPix[r1] + info.nPix[r1];
+  // pixels above the first ring and through the last one fix the band's z edges (if there are no gaps)
+  const contiguous = r1 - r0 + 1 === cube.fovRings.length;
+  const s2 = contiguous ? 1 - (2 * above) / npix : NaN, s1 = contiguous ? 1 - (2 * through) / npix : NaN;
   let n = 0;
-  for (let p = 0; p < cube.fovMask.length; p++) n += cube.fovMask[p];
-  return { ringDecMinDeg: dec(cube.fovRings[cube.fovRings.length - 1]), ringDecMaxDeg: dec(cube.fovRings[0]), fsky: n / cube.fovMask.length };
+  for (let p = 0; p < npix; p++) n += cube.fovMask[p];
+  return {
+    ringDecMinDeg: deg(Math.atan2(info.z[r1], info.sinTheta[r1])),
+    ringDecMaxDeg: deg(Math.atan2(info.z[r0], info.sinTheta[r0])),
+    bandDecMinDeg: deg(Math.asin(Math.max(-1, s1))),
+    bandDecMaxDeg: deg(Math.asin(Math.min(1, s2))),
+    fsky: n / npix,
+  };
 }
