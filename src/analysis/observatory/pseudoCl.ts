@@ -62,6 +62,7 @@ export function poissonNoiseSpectrum(counts: ArrayLike<number>, weight: ArrayLik
       const pl = legendreP(lmax, info.z[r]);
       for (let l = 0; l <= lmax; l++) noise[l] -= (ringSums[r] * ((2 * l + 1) / (4 * Math.PI)) * pl[l] * pl[l]) / (2 * l + 1);
     }
+    noise[0] = 0; // l = 0 is all m = 0: exactly nothing left (the sum above leaves rounding)
   }
   return noise;
 }
@@ -209,7 +210,8 @@ export function fullSkyCl(pseudo: ArrayLike<number>, noise: ArrayLike<number>, m
 export function expectedPseudoCl(cl: ArrayLike<number>, noise: ArrayLike<number>, m: ArrayLike<number>, lmax: number): Float64Array {
   const L = lmax + 1;
   const out = new Float64Array(L);
-  for (let l = 0; l <= lmax; l++) {
+  out[0] = noise[0]; // M_0l' = 0: the monopole of the cut sky is removed with the m = 0 modes
+  for (let l = 1; l <= lmax; l++) {
     let s = noise[l];
     for (let lp = 1; lp <= lmax; lp++) s += m[l * L + lp] * cl[lp];
     out[l] = s;
