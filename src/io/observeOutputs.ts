@@ -201,7 +201,9 @@ export function writeObservation(dir: string, obs: Observation, inputName: strin
 /** The summary printed by `crsky observe` for one observatory. */
 export function observationSummary(obs: Observation): string {
   const d = obs.dipoles, s = obs.spectrum, ml = obs.maximumLikelihood;
-  const row = (label: string, a1: number, alphaDeg: number) => `    ${label.padEnd(44)} A1 = ${e3(a1)}  α1 = ${alphaDeg.toFixed(1)}°`;
+  // α1 in [0, 360) to one decimal: 359.97° prints as 0.0°, not 360.0°
+  const phase = (a: number) => (((Math.round(a * 10) / 10) % 360) + 360) % 360;
+  const row = (label: string, a1: number, alphaDeg: number) => `    ${label.padEnd(44)} A1 = ${e3(a1)}  α1 = ${phase(alphaDeg).toFixed(1)}°`;
   const lines = [
     observatoryLine(obs),
     `  N_side ${obs.nside}, ${obs.nTimes} sidereal steps, ${obs.poisson ? `${obs.totalEvents.toExponential(3)} Poisson events, noise N = ${e3(s.noiseEq31)} (Eq. 31), ${e3(s.noiseEq32)} (Eq. 32)` : 'no noise (expected counts)'}`,

@@ -13,7 +13,7 @@
  *      correction (Eq. 27–28) and the East–West method (Eq. 20–23)           raProjection.ts, ...
  * The input is a relative-intensity map I (RING order, equatorial, full sky, I > 0).
  */
-import { dipoleFromMap } from '../dipole.ts';
+import { dipoleFromMap, equatorialDipole } from '../dipole.ts';
 import { eventNoiseLevel, poissonNoiseLevel } from '../ensemble.ts';
 import { anafast } from '../harmonics.ts';
 import { npix2nside } from '../healpix.ts';
@@ -135,7 +135,7 @@ export function observeMap(map: ArrayLike<number>, observatory: Observatory, opt
   };
   const fit = dipoleFromMap(map, { relative: true });
   const d0h = fit.vector[0], d6h = fit.vector[1];
-  const input = { a1: Math.hypot(d0h, d6h), alpha1Deg: ((Math.atan2(d6h, d0h) * 180) / Math.PI + 360) % 360, d0h, d6h };
+  const input = { ...equatorialDipole(fit.vector), d0h, d6h };
   return {
     observatory,
     nside,

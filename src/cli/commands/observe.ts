@@ -153,7 +153,7 @@ export function observeCommand(setExit: (code: number) => void): CommandModule<o
         .option('iterations', { type: 'number', default: 100, describe: 'most maximum-likelihood updates, integer in [0, 10000]' })
         .option('label', { type: 'string', describe: 'which map of a run directory (default: the last snapshot)' })
         .option('out', { type: 'string', default: 'observe', describe: 'output directory: new, empty, or an earlier observe output of the same inputs' })
-        .example('$0 observe out/quick --observatory hawc,icecube --events 1e9 --out obs', 'the combined view of HAWC and IceCube, with Poisson noise') as never,
+        .example('$0 observe out/quick --observatory hawc,icecube --events 1e9 --out obs', 'HAWC and IceCube side by side, with Poisson noise') as never,
     handler: (args) => {
       // every check before anything is written
       const observatories = parseObservatories(args.observatory);
@@ -204,10 +204,11 @@ export function observeCommand(setExit: (code: number) => void): CommandModule<o
         writeSideBySide(path.join(args.out, 'side-by-side.png'), Float64Array.from(map, (v) => v / mean - 1), input.name, results);
         written.push('side-by-side.png');
       }
-      const notes = observatories
-        .map((o) => OBSERVATORY_PRESETS[o.name])
-        .filter((p) => p !== undefined && !p.verified && observatories.some((o) => o === p.observatory))
-        .map((p) => `note: ${p.observatory.name}: ${p.sources.latitude}; ${p.sources.zenithMax}`);
+      // presets whose numbers could not be checked against a paper say so with every result
+      const notes = observatories.flatMap((o) => {
+        const p = OBSERVATORY_PRESETS[o.name];
+        return p && p.observatory === o && !p.verified ? [`note: ${o.name}: ${p.sources.latitude}; ${p.sources.zenithMax}`] : [];
+      });
       const summary = [`crsky observe ${input.name} (${input.file})`, ...results.map(observationSummary), ...notes].join('\n');
       writeFileAtomic(path.join(args.out, 'summary.txt'), summary + '\n');
       writeObserveRecord(args.out, {
