@@ -37,8 +37,9 @@ export function wigner3jRange(j2: number, j3: number, m2: number, m3: number): W
   const X = (j: number) => Math.sqrt((j * j - (j2 - j3) * (j2 - j3)) * ((j2 + j3 + 1) * (j2 + j3 + 1) - j * j) * (j * j - m1 * m1));
   const Y = (j: number) => -(2 * j + 1) * (j2 * (j2 + 1) * m1 - j3 * (j3 + 1) * m1 - j * (j + 1) * (m3 - m2));
   const out = new Float64Array(n);
+  const sign = ((j2 - j3 - m1) & 1) === 0 ? 1 : -1; // of the stretched symbol, j1 = j2 + j3
   if (n === 1) {
-    out[0] = 1 / Math.sqrt(2 * jMin + 1);
+    out[0] = sign / Math.sqrt(2 * jMin + 1);
   } else {
     // upwards from jMin while the solution grows; at jMin = 0 (j2 = j3, m1 = 0) the recursion
     // says nothing about f(1), whose ratio to f(0) is known: (1 j j; 0 m −m)/(0 j j; 0 m −m) = m/sqrt(j(j+1))
@@ -87,13 +88,8 @@ export function wigner3jRange(j2: number, j3: number, m2: number, m3: number): W
     for (let k = 0; k < n; k++) out[k] = k <= mid ? fwd[k] : scale * bwd[k];
     let norm = 0;
     for (let k = 0; k < n; k++) norm += (2 * (jMin + k) + 1) * out[k] * out[k];
-    const sign = ((j2 - j3 - m1) & 1) === 0 ? 1 : -1;
     const s = (Math.sign(out[n - 1]) === sign ? 1 : -1) / Math.sqrt(norm);
     for (let k = 0; k < n; k++) out[k] *= s;
-  }
-  if (n === 1) {
-    const sign = ((j2 - j3 - m1) & 1) === 0 ? 1 : -1;
-    out[0] *= sign;
   }
   return { j1Min: jMin, values: out };
 }
