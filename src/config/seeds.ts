@@ -18,3 +18,8 @@ export function launchSeed(masterSeed: number, index: number): string {
 export function noiseSeed(masterSeed: number, index: number): string {
   return `crsky:${masterSeed}:noise:${index}`;
 }
+
+/** Seed string of the Poisson events `crsky observe` draws for one observatory. */
+export function observeSeed(masterSeed: number, observatory: string): string {
+  return `crsky:${masterSeed}:observe:${observatory}`;
+}
