@@ -13,11 +13,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from './atomic.ts';
-import { writeCsv } from './csv.ts';
-import { UNSEEN, writeHealpixFits } from './fits.ts';
-import { mollweideSvg, writeMollweide, type MollweideOptions } from './mollweide.ts';
-import { svgOpen, writeFigure } from './svg.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { writeCsv } from '../io/csv.ts';
+import { UNSEEN, writeHealpixFits } from '../io/fits.ts';
+import { mollweideSvg, writeMollweide, type MollweideOptions } from '../io/mollweide.ts';
+import { svgOpen, writeFigure } from '../io/svg.ts';
 import type { Observatory } from '../analysis/observatory/definition.ts';
 import { eastWestStep } from '../analysis/observatory/eastWest.ts';
 import { kPrime1111 } from '../analysis/observatory/kPrimeDipole.ts';
