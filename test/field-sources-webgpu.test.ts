@@ -1,11 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { maxDistance, spiralDirections, useWebGpuTracker } from './helpers/webgpu.ts';
 import { gyroradiusPc } from '../src/config/units.ts';
+import { createTracker } from '../src/sim/node/backends.ts';
 import { CpuTracker } from '../src/sim/cpu/tracker.ts';
 import type { TrackJob } from '../src/sim/types.ts';
 import { cubeFromNpy, cubeToField } from '../src/turbulence/cube.ts';
 import type { FieldData, GridTurbulence } from '../src/turbulence/field.ts';
 import { generateGrid } from '../src/turbulence/grid.ts';
+import { generateNestedGrids } from '../src/turbulence/nestedGrids.ts';
 import { encodeNpy, parseNpy } from '../src/turbulence/npy.ts';
 
 // B0 = 1 uG along z plus a 32³ grid of B_rms 1 uG (band 6.4..100 pc), as src/sim/webgpu/turbulence.test.ts.
@@ -43,5 +45,27 @@ describe('a field cube on the WebGPU tracker', () => {
     const [a, b] = [await gpu().track(job(cube, 100)), await cpu.track(job(grid, 100))];
     expect(maxDistance(a.snapshots[0].positions, b.snapshots[0].positions)).toBeLessThan(1e-5 * rg);
     expect(maxDistance(a.snapshots[0].directions, b.snapshots[0].directions)).toBeLessThan(1e-5);
+  });
+});
+
+describe('nested grids on the WebGPU backend', () => {
+  // The kernels sample one grid; until they sum GridTurbulence.finer, createTracker's WebGPU
+  // tracker refuses such a field instead of silently running the coarsest grid alone.
+  it('are refused with an error naming the cpu backend', async () => {
+    const { tracker } = await createTracker('webgpu');
+    try {
+      const nested = generateNestedGrids(
+        { kind: 'kolmogorov', lMinPc: 4, lMaxPc: 64 },
+        1,
+        { grids: [{ n: 16, spacingPc: 4 }, { n: 16, spacingPc: 1 }], splitWavelengthsPc: [16] },
+        'refuse',
+      ).turbulence;
+      const field: FieldData = { ...grid, turbulence: nested };
+      await expect(tracker.track(job(field, 10))).rejects.toThrow(/nested grids run on the cpu backend only/);
+      // a single grid still runs
+      await expect(tracker.track(job(grid, 10))).resolves.toBeDefined();
+    } finally {
+      await tracker.dispose();
+    }
   });
 });
