@@ -313,7 +313,7 @@ export function seamRatios(grid: GridTurbulence): Vec3 {
 
 /**
  * L_c = π Σ_k p(k)/|k| / Σ_k p(k) over the lattice wave vectors k ≠ 0 of a grid's nodes (the
- * PHYSICS.md definition for the lattice spectrum), by a forward FFT of each component.
+ * definition of docs/physics.md Sec. 3.2 for the lattice spectrum), by a forward FFT of each component.
  */
 export function latticeCorrelationLengthPc(grid: GridTurbulence): number {
   const { n, data } = grid;
