@@ -23,3 +23,8 @@ export function noiseSeed(masterSeed: number, index: number): string {
 export function observeSeed(masterSeed: number, observatory: string): string {
   return `crsky:${masterSeed}:observe:${observatory}`;
 }
+
+/** Seed string of grid `level` (0 = coarsest) of a nested-grid field drawn with seed `fieldSeedString`. */
+export function nestedGridSeed(fieldSeedString: string, level: number): string {
+  return `${fieldSeedString}:grid:${level}`;
+}
