@@ -58,9 +58,9 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
  */
 function refuseNestedGrids<T extends Tracker>(tracker: T): T {
   const track = tracker.track.bind(tracker);
-  tracker.track = (job, onProgress) =>
+  tracker.track = (job, onProgress, signal) =>
     hasNestedGrids(job.field)
       ? Promise.reject(new DeviceLimitError(`${tracker.backend}: nested grids run on the cpu backend only so far (tracking.backend: 'cpu')`))
-      : track(job, onProgress);
+      : track(job, onProgress, signal);
   return tracker;
 }
