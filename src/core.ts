@@ -15,6 +15,8 @@ export { referenceGyroradiusPc, configReferenceFieldUG, snapshotTimesPc, stepPc 
 export { correlationLengthPc } from './turbulence/spectrum.ts';
 
 export { createField, modeTableStats, type FieldInputs } from './turbulence/create.ts';
+export { parseNpy, encodeNpy } from './turbulence/npy.ts';
+export { cubeToField, type VectorCube } from './turbulence/cube.ts';
 export { createFieldEvaluator } from './turbulence/evaluate.ts';
 export { formatModeTableCsv, parseModeTableCsv } from './turbulence/modeTable.ts';
 export type { FieldData, FieldSummary, ModeTurbulence, GridTurbulence, TurbulenceData } from './turbulence/field.ts';
@@ -42,7 +44,22 @@ export type { RunProgress } from './pipeline/progress.ts';
 export { map2alm, alm2map, alm2cl, anafast, almIndex, almSize } from './analysis/harmonics.ts';
 export { removeMultipoles } from './analysis/multipoles.ts';
 export { smoothTopHat } from './analysis/smoothing.ts';
-export { dipoleFromMap, dipoleFromAlm, equatorialDipole } from './analysis/dipole.ts';
+export { dipoleFromMap, dipoleFromAlm, equatorialDipole, dipoleSummary } from './analysis/dipole.ts';
+export { crossSpectra, crossSpectraFromAlm, correlationCoefficient } from './analysis/crossSpectra.ts';
+export { minkowskiFunctionals, gaussianMinkowski, gaussianSigmas, minkowskiEnsemble } from './analysis/minkowski.ts';
+export { mapMoments } from './analysis/moments.ts';
+export { smoothing, smoothalm, gaussBeam, almxfl } from './analysis/gaussianSmoothing.ts';
+export { rotateMap, rotateAlm } from './analysis/rotate.ts';
+export { spectrumBins, mergeByRigidity, combineMaps } from './analysis/spectrumWeights.ts';
+export { fitPowerLaw, fitBrokenPowerLaw } from './analysis/spectrumFit.ts';
+export { standardDiffusionDipole, bgkDiffusionCoefficients, diffusionTensorWithHall } from './analysis/theory/standardDiffusion.ts';
+export { relativeDiffusionCl, relativeDiffusionClRatio, dipoleSourceTerm } from './analysis/theory/relativeDiffusion.ts';
+export { sumRuleVariance, sumRulePrediction, relativeDiffusionTensor } from './analysis/theory/sumRule.ts';
+export { ballisticDiffusionPc, smallAngleScatteringDiffusionPc } from './analysis/theory/diffusionLimits.ts';
+export { observeMap, type Observation } from './analysis/observatory/observe.ts';
+export { OBSERVATORY_PRESETS, OBSERVATORY_NAMES } from './analysis/observatory/presets.ts';
+export { parseObservatory, fieldOfView, type Observatory } from './analysis/observatory/definition.ts';
+export { observeSky } from './pipeline/observe.ts';
 export {
   UNSEEN,
   nside2npix,

@@ -5,7 +5,7 @@
  * Y_11 = −sqrt(3/8π) sin θ e^{iφ}):
  *   δ = sqrt(3/(4π)) · (−√2 Re a_11, √2 Im a_11, a_10)
  *     = (−sqrt(3/(2π)) Re a_11, sqrt(3/(2π)) Im a_11, sqrt(3/(4π)) a_10).
- * This is PHYSICS.md's formula. Review Eq. 18 prints sqrt(3/(2π)) in front of all three
+ * This is the formula of docs/physics.md Sec. 5. Review Eq. 18 prints sqrt(3/(2π)) in front of all three
  * components; its x and y agree with the above, but its δ_N would be √2 too large (a map
  * 1 + δ_N sin δ has a_10 = sqrt(4π/3) δ_N): dipole.test.ts decides this numerically.
  *
@@ -64,6 +64,29 @@ export function equatorialDipole(d: readonly [number, number, number]): { a1: nu
   let alpha = (Math.atan2(d[1], d[0]) * 180) / Math.PI;
   if (alpha < 0) alpha += 360;
   return { a1, alpha1Deg: a1 === 0 ? 0 : alpha };
+}
+
+export interface DipoleSummary {
+  /** |δ|. */
+  amplitude: number;
+  /** Direction in equatorial (α, δ), degrees. */
+  equatorial: { raDeg: number; decDeg: number };
+  /** Direction in galactic (l, b), degrees. */
+  galactic: { lDeg: number; bDeg: number };
+  /** What a ground array quotes (Eq. 19): A1 = |projection on the equatorial plane|, phase α1 (degrees). */
+  groundArray: { a1: number; alpha1Deg: number };
+}
+
+/** One dipole vector (equatorial axes) in the three ways papers quote it. */
+export function dipoleSummary(d: readonly [number, number, number]): DipoleSummary {
+  const eq = dipoleDirection(d, 'equatorial');
+  const gal = dipoleDirection(d, 'galactic');
+  return {
+    amplitude: eq.amplitude,
+    equatorial: { raDeg: eq.lonDeg, decDeg: eq.latDeg },
+    galactic: { lDeg: gal.lonDeg, bDeg: gal.latDeg },
+    groundArray: equatorialDipole(d),
+  };
 }
 
 export interface DipoleFromMapOptions {

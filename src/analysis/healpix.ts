@@ -1,7 +1,7 @@
 /**
  * HEALPix geometry (Górski et al. 2005), RING and NESTED orders, healpy's conventions:
  * θ is the colatitude and φ the longitude, both in radians; a direction (x, y, z) is a unit vector
- * with z = cos θ. With the equatorial frame of PHYSICS.md, θ = π/2 − δ and φ = α.
+ * with z = cos θ. With the equatorial frame of docs/physics.md Sec. 5, θ = π/2 − δ and φ = α.
  * N_side must be a power of two, 1 ≤ N_side ≤ 8192 (pixel indices then fit an Int32Array).
  *
  * Every function takes `{ nest?: boolean }` like healpy's `nest=` (default: RING).

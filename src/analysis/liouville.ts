@@ -2,7 +2,7 @@
  * Liouville mapping (review Eq. 63): the phase-space density seen by the observer in direction n
  * equals the density at the back-tracked point, f(t, r_obs, -n) = f(t - T, r(T), p̂(T)), with
  * p̂ = -u(T) the cosmic ray's momentum direction there (the tracker integrates the antiparticle,
- * PHYSICS.md). Three models of f at the earlier time (PHYSICS.md "Models"):
+ * docs/physics.md Sec. 2). Three models of f at the earlier time (docs/physics.md Sec. 4):
  *   1. fixed time T, gradient plus Fick dipole:  4π f = φ + (r(T) - r_obs)·∇φ - 3 p̂·K·∇φ  (Eq. 64/66)
  *   2. gradient on a sphere of radius R:         f = φ + (r_exit - r_obs)·∇φ              (Giacinti & Sigl)
  *   3. homogeneous dipole:                       f ∝ 1 - δ·p̂                              (Sec. 4.4)
@@ -52,8 +52,8 @@ export function sphereDensity(sphere: SphereCrossings, origin: Vec3, g: Vec3): F
 /**
  * Model 3 per particle: f ∝ 1 + p̂·3Φ/φ = 1 - δ·p̂ = 1 + δ·u, with δ = -3Φ/φ the intensity
  * dipole of Eq. 49 (u: directions at T or at the sphere). With this sign B = 0 gives
- * I(n) = 1 + δ·n, the dipole δ itself; PHYSICS.md writes the state as 1 + δ·p̂, i.e. with δ of
- * the opposite sign (the test "homogeneous dipole ... I = 1 + δ·n" pins our choice).
+ * I(n) = 1 + δ·n, the dipole δ itself (docs/physics.md Sec. 4); writing the state as 1 + δ·p̂
+ * would flip the sign of δ (the test "homogeneous dipole ... I = 1 + δ·n" pins our choice).
  */
 export function dipoleDensity(directions: Float64Array, delta: Vec3): Float64Array {
   const n = directions.length / 3;

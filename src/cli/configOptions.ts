@@ -26,7 +26,7 @@ export const SHORTCUTS: Readonly<Record<string, Shortcut>> = {
   threads: { path: 'tracking.workers', type: 'number', describe: 'CPU worker threads, 1..256 (default: all cores) [tracking.workers]' },
   b0: { path: 'field.b0UG', type: 'number', describe: 'regular field in uG, >= 0 [field.b0UG]' },
   brms: { path: 'field.turbulence.brmsUG', type: 'number', describe: 'turbulent rms field in uG, >= 0 [field.turbulence.brmsUG]' },
-  method: { path: 'field.turbulence.method', type: 'string', choices: ['modes', 'grid'], describe: 'turbulence realization [field.turbulence.method]' },
+  method: { path: 'field.turbulence.method', type: 'string', choices: ['modes', 'grid', 'nested-grids'], describe: 'turbulence realization (nested-grids needs field.turbulence.nestedGrids) [field.turbulence.method]' },
   modes: { path: 'field.turbulence.modes', type: 'number', describe: 'plane-wave modes, 1..16384 [field.turbulence.modes]' },
   'grid-n': { path: 'field.turbulence.gridN', type: 'number', describe: 'grid nodes per side, power of two 8..512 [field.turbulence.gridN]' },
   lmin: { path: 'field.turbulence.spectrum.lMinPc', type: 'number', describe: 'smallest turbulent wavelength in pc, > 0 [field.turbulence.spectrum.lMinPc]' },

@@ -12,6 +12,7 @@ import { plotCommand } from './commands/plot.ts';
 import { scanCommand } from './commands/scan.ts';
 import { benchCommand } from './commands/bench.ts';
 import { configCommand } from './commands/config.ts';
+import { observeCommand } from './commands/observe.ts';
 import { serveCommand } from './commands/serve.ts';
 import { UsageError } from './errors.ts';
 import { DeviceLimitError } from '../sim/types.ts';
@@ -34,8 +35,9 @@ export async function main(args: readonly string[]): Promise<number> {
     .command(plotCommand(setExit))
     .command(benchCommand(setExit))
     .command(configCommand(setExit))
+    .command(observeCommand(setExit))
     .command(serveCommand(setExit))
-    .demandCommand(1, 'Name a command: simulate, scan, diffusion, merge, analyze, plot, bench, config, serve.')
+    .demandCommand(1, 'Name a command: simulate, scan, diffusion, merge, analyze, plot, bench, config, observe, serve.')
     .strict()
     .recommendCommands()
     .help()

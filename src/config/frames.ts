@@ -1,6 +1,6 @@
 /**
  * Sky frames. The simulation's Cartesian axes are equatorial (J2000):
- * n(α, δ) = (cos α cos δ, sin α cos δ, sin δ) (PHYSICS.md, review Eq. 2).
+ * n(α, δ) = (cos α cos δ, sin α cos δ, sin δ) (docs/physics.md Sec. 5, review Eq. 2).
  * Galactic vectors are rotated into it with the matrix below.
  */
 import { DEG } from './units.ts';

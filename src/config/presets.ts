@@ -1,6 +1,6 @@
 /**
  * Presets: partial configs, nothing more. Each says which physical setup it mirrors and which
- * length a parameter means (PHYSICS.md "Reference setups").
+ * length a parameter means (docs/physics.md Sec. 3.2 and 9).
  */
 import type { ConfigInput } from './schema.ts';
 import { rigidityForGyroradiusPV } from './units.ts';

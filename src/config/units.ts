@@ -1,5 +1,5 @@
 /**
- * crsky's one unit system (PHYSICS.md "Units"):
+ * crsky's one unit system (docs/physics.md Sec. 1):
  *   length and time: parsec (time as path length c·t, particles move at v = c);
  *   magnetic field: microgauss; rigidity R = pc/(Ze): petavolt.
  * Every conversion constant lives here; no other module writes one down.
@@ -26,7 +26,7 @@ export const PC_LIGHT_TIME_YEARS = PC_IN_M / C_M_PER_S / YEAR_IN_S;
 
 export const DEG = Math.PI / 180;
 
-/** The field that defines r_g and Omega (PHYSICS.md): |B0| if non-zero, else B_rms, uG. */
+/** The field that defines r_g and Omega (docs/physics.md Sec. 1): |B0| if non-zero, else B_rms, uG. */
 export function referenceFieldUG(b0UG: number, brmsUG: number): number {
   return b0UG > 0 ? b0UG : brmsUG;
 }
@@ -53,7 +53,7 @@ export function gyrofrequencyPerPc(rigidityPV: number, bUG: number): number {
 
 /**
  * Factor that turns B (uG) into the rotation rate of the unit momentum per pc of path:
- * du/ds = sign(q) · u × B · rotationRatePerUG(R)   (PHYSICS.md equation of motion).
+ * du/ds = sign(q) · u × B · rotationRatePerUG(R)   (docs/physics.md Sec. 2).
  */
 export function rotationRatePerUGPerPc(rigidityPV: number): number {
   return 1 / (GYRORADIUS_PC_PER_PV_PER_UG * rigidityPV);

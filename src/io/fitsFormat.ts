@@ -126,7 +126,9 @@ export function isUnseen(v: number): boolean {
 // ---------------------------------------------------------------------------------------------
 // Header cards: formatting
 
-const BLOCK = 2880;
+/** FITS block size in bytes. */
+export const FITS_BLOCK = 2880;
+const BLOCK = FITS_BLOCK;
 const CARD = 80;
 const COMMENTARY = new Set(['HISTORY', 'COMMENT', '']);
 
@@ -309,7 +311,7 @@ function parseValueField(field: string, where: string): { value?: FitsValue; com
 }
 
 /** Parses header cards until END; returns the header and the number of 2880-byte blocks it used. */
-function parseHeader(bytes: Uint8Array, start: number, what: string): { header: FitsHeader; blocks: number } {
+export function parseHeader(bytes: Uint8Array, start: number, what: string): { header: FitsHeader; blocks: number } {
   const cards: FitsCard[] = [];
   let continuing = false;
   for (let off = start; ; off += CARD) {
@@ -515,7 +517,7 @@ interface ColumnLayout {
 const TYPE_BYTES: Record<string, number> = { L: 1, B: 1, I: 2, J: 4, K: 8, A: 1, E: 4, D: 8, C: 8, M: 16, P: 8, Q: 16 };
 const NUMERIC = new Set(['B', 'I', 'J', 'K', 'E', 'D']);
 
-function intValue(h: FitsHeader, key: string, what: string, fallback?: number): number {
+export function intValue(h: FitsHeader, key: string, what: string, fallback?: number): number {
   const v = h.values[key];
   if (v === undefined) {
     if (fallback !== undefined) return fallback;
@@ -525,7 +527,8 @@ function intValue(h: FitsHeader, key: string, what: string, fallback?: number): 
   return v;
 }
 
-function dataSize(h: FitsHeader, what: string): number {
+/** Bytes of an HDU's data (before padding to whole blocks). */
+export function dataSize(h: FitsHeader, what: string): number {
   const bitpix = intValue(h, 'BITPIX', what);
   const naxis = intValue(h, 'NAXIS', what);
   if (naxis === 0) return 0;

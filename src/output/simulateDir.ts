@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Config } from '../config/schema.ts';
 import type { FieldInputs } from '../turbulence/create.ts';
 import type { CreatedTracker } from '../sim/node/backends.ts';
-import type { Preflight, TrackProgress, Tracker } from '../sim/types.ts';
+import { DeviceLimitError, type Preflight, type TrackProgress, type Tracker } from '../sim/types.ts';
 import { writeHealpixFits } from '../io/fits.ts';
 import { intensityMapFits } from '../io/intensityMap.ts';
 import { saveModeTable } from '../io/modeTableFile.ts';
@@ -98,9 +98,13 @@ export async function simulateToDir(config: Config, opts: SimulateDirOptions): P
   try {
     const t = config.field.turbulence;
     const hasTurbulence = t.brmsUG > 0;
+    if (hasTurbulence && t.method === 'nested-grids' && opened.tracker.backend !== 'cpu') {
+      throw new DeviceLimitError(`${opened.tracker.backend}: nested grids run on the cpu backend only so far (tracking.backend: 'cpu')`);
+    }
+    const gridN = !hasTurbulence ? 0 : t.cube !== undefined ? (opts.inputs.cube?.n ?? 0) : t.method === 'grid' && t.modeTableFile === undefined ? t.gridN : 0;
     (opened.tracker as Tracker & Partial<Preflight>).preflight?.({
-      modes: hasTurbulence && t.method === 'modes' ? t.modes : 0,
-      gridN: hasTurbulence && t.method === 'grid' && t.modeTableFile === undefined ? t.gridN : 0,
+      modes: hasTurbulence && t.method === 'modes' && t.cube === undefined ? t.modes : 0,
+      gridN,
       particles: plan.directions.length / 3,
     });
     prepareOutDir(opts.out, config, opts.resume);

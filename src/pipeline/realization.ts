@@ -153,7 +153,7 @@ export async function runRealization(plan: RunPlan, tracker: Tracker, index: num
     {
       field,
       rigidityPV: plan.config.particles.rigidityPV,
-      // back-tracking integrates the antiparticle (PHYSICS.md)
+      // back-tracking integrates the antiparticle (docs/physics.md Sec. 2)
       chargeSign: plan.config.particles.charge === 1 ? -1 : 1,
       origin: plan.observer,
       directions: plan.directions,

@@ -1,5 +1,5 @@
 /**
- * FFT-grid turbulence: a Gaussian random field on a periodic n^3 grid (PHYSICS.md "Grid method").
+ * FFT-grid turbulence: a Gaussian random field on a periodic n^3 grid (docs/physics.md Sec. 3.3).
  *
  * Recipe, per lattice wave vector k = (2π/box)·(a, b, c), a, b, c in [-n/2, n/2):
  *  - power: only k inside the band [2π/lMax, 2π/lMin] gets any; there the trace variance is
@@ -122,7 +122,7 @@ function latticeHasBandPoint(spectrum: Spectrum, spec: GridSpec): boolean {
 }
 
 /**
- * Expected L_c of the grid field, PHYSICS.md's 2∫R dr / R(0) for the lattice spectrum:
+ * Expected L_c of the grid field, docs/physics.md's 2∫R dr / R(0) for the lattice spectrum:
  * π Σ_k P(k)/|k| / Σ_k P(k) over the lattice wave vectors in the band (spectrum.ts). It differs
  * from the continuous-spectrum L_c where the band's low end holds only a few lattice shells.
  */
@@ -155,9 +155,18 @@ export function gridCorrelationLengthPc(spectrum: Spectrum, spec: GridSpec): num
  */
 export function generateGrid(spectrum: Spectrum, brmsUG: number, spec: GridSpec, seed: string): GridTurbulence {
   checkBandOnGrid(spectrum, spec);
+  return generateGridFromPower(latticePower(spectrum, spec), brmsUG, spec, seed);
+}
+
+/**
+ * The recipe of the file comment with a given trace variance per lattice point, as a function of
+ * the signed lattice indices (a, b, c) (only its ratios matter: the result is normalized to mean
+ * |dB|^2 = brmsUG^2 over the nodes). It must be even in each index and 0 at k = 0 and on the
+ * Nyquist planes. nestedGrids.ts gives each grid its own band this way.
+ */
+export function generateGridFromPower(power: (a: number, b: number, c: number) => number, brmsUG: number, spec: GridSpec, seed: string): GridTurbulence {
   const { n, spacingPc } = spec;
   const nodes = n * n * n;
-  const power = latticePower(spectrum, spec);
   // tan(π i / n) for signed lattice index i: the cell-flux wave vector K up to a factor 2/h.
   const tanK = Float64Array.from({ length: n }, (_, i) => Math.tan((Math.PI * signed(i, n)) / n));
   const xy = new Float64Array(2 * nodes); // B̂x + i·B̂y

@@ -1,5 +1,5 @@
 /**
- * Harmonic (plane-wave) turbulence: dB(x) = Σ_n A_n ξ_n cos(k_n·x + β_n) (PHYSICS.md).
+ * Harmonic (plane-wave) turbulence: dB(x) = Σ_n A_n ξ_n cos(k_n·x + β_n) (docs/physics.md Sec. 3.3).
  *
  * Wavenumbers: the band [kMin, kMax] is cut into `modes` bins of equal width in ln k; mode n
  * sits at the geometric centre of bin n, k_n = kMin·(kMax/kMin)^((n+1/2)/N), and Δk_n is that

@@ -1,5 +1,5 @@
 /**
- * The 1D energy spectra E(k) of PHYSICS.md and the correlation length they imply.
+ * The 1D energy spectra E(k) of docs/physics.md Sec. 3 and the correlation length they imply.
  *
  * E(k) is the shell-summed trace spectrum: <dB^2> = ∫ E(k) dk, and for isotropic turbulence the
  * trace correlation is R(r) = <dB(0)·dB(r)> = ∫ E(k) sin(kr)/(kr) dk (the angle average of
@@ -36,7 +36,7 @@ export function energySpectrum(spectrum: Spectrum): (k: number) => number {
 }
 
 /**
- * Closed-form L_c of a power law E ∝ k^(-q) between 2π/lMax and 2π/lMin (PHYSICS.md):
+ * Closed-form L_c of a power law E ∝ k^(-q) between 2π/lMax and 2π/lMin (docs/physics.md Sec. 3.2):
  *   L_c = (lMax/2) · ((q-1)/q) · (1 - rho^q) / (1 - rho^(q-1)),  rho = lMin/lMax.
  * It is π ∫E/k dk / ∫E dk evaluated in closed form; q = 1 is the limit of that ratio.
  */

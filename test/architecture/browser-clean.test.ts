@@ -15,7 +15,7 @@ import { REPO_ROOT } from '../helpers/cli.ts';
 
 const CLEAN_DIRS = ['src/config', 'src/turbulence', 'src/sim', 'src/analysis', 'src/pipeline'];
 const NODE_SEAM = 'src/sim/node';
-const CLEAN_FILES = ['src/core.ts', 'src/io/fitsFormat.ts', 'src/io/csvFormat.ts', 'src/io/intensityMap.ts'];
+const CLEAN_FILES = ['src/core.ts', 'src/io/fitsFormat.ts', 'src/io/fitsImageFormat.ts', 'src/io/csvFormat.ts', 'src/io/intensityMap.ts'];
 
 function sources(dir: string): string[] {
   return fs.readdirSync(path.join(REPO_ROOT, dir), { withFileTypes: true }).flatMap((e) => {

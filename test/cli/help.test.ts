@@ -105,7 +105,7 @@ describe('unknown commands and options', () => {
 
   it('no command exits 2 and names the commands', () => {
     expect(bad.none.code).toBe(2);
-    expect(bad.none.stderr.trim()).toBe('crsky: Name a command: simulate, scan, diffusion, merge, analyze, plot, bench, config, serve.\nRun with --help for the options.');
+    expect(bad.none.stderr.trim()).toBe('crsky: Name a command: simulate, scan, diffusion, merge, analyze, plot, bench, config, observe, serve.\nRun with --help for the options.');
   });
 
   it('a missing positional argument exits 2', () => {
