@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv, type CsvTable } from '../../src/io/csvFormat.ts';
 import { cleanupCli, makeTempDir, runCli, startCli, waitFor } from '../helpers/cli.ts';
 import { f64, runHealpy } from '../helpers/healpy.ts';
 import { CHROMIUM_ADVICE, haveChromium } from './page.ts';
-import { FLAGS, openPage, stopServing, type WebPage } from './webPage.ts';
+import { FLAGS, openPage, servePage, stopServing, type WebPage } from './webPage.ts';
 
 // The built page (web/dist) in Debian's Chromium, one browser per test: each backend the page can
 // pick (WebGPU on SwiftShader; gpu.js on WebGL2 when WebGPU is off; the float64 cpu tracker in
@@ -23,9 +23,16 @@ const QUICK = '?preset=quick&particles.nside=8';
  * the core, hence 80 ms.
  */
 const LONG_TASK_MS = 80;
+/** A page run plus a CLI run of the same config, on 2 cores shared with the other test files. */
+const WITH_CLI_MS = 300_000;
 
 let cliCsv: CsvTable | null = null;
 const pages: WebPage[] = [];
+
+// building web/dist (when stale: ~10 s, more on a busy machine) is no test's time
+beforeAll(async () => {
+  if (!skip) await servePage();
+}, 300_000);
 
 afterAll(async () => {
   for (const p of pages) await p.close().catch(() => undefined);
@@ -140,7 +147,7 @@ describe.skipIf(skip)('the crsky page in Chromium', () => {
     for (let i = 0; i < mc.length; i++) expect(Math.abs(mp[i] - mc[i])).toBeLessThan(1e-6);
     expect(p.errors).toEqual([]);
     expect(Math.max(0, ...(await p.longTasks()))).toBeLessThan(LONG_TASK_MS);
-  });
+  }, WITH_CLI_MS);
 
   it('loads without console errors, starts the quick preset on its own, runs on WebGPU to Ω·T = 50 and draws a non-blank map; C_l as the cpu within statistics', async () => {
     const p = await open(QUICK, FLAGS.webgpu);
@@ -209,7 +216,7 @@ describe.skipIf(skip)('the crsky page in Chromium', () => {
     expect(res.code, res.stderr).toBe(0);
     expectSameCl(page, parseCsv(fs.readFileSync(path.join(dir, 'run', 'cl_t01.csv'), 'utf8'), 'cl_t01.csv'), 'paused and resumed, 3 realizations');
     expect(p.errors).toEqual([]);
-  });
+  }, WITH_CLI_MS);
 
   it('crsky serve prints its URL on 127.0.0.1 and serves the built page, cross-origin isolated', async () => {
     await stopServing(); // the page is built (by the tests above); serve must not rebuild it
