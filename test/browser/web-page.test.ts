@@ -199,11 +199,20 @@ describe.skipIf(skip)('the crsky page in Chromium', () => {
 
   it('pause keeps the finished realizations; resume ends where an uninterrupted run does (the CLI C_l, 1e-6)', async () => {
     const p = await open(`${QUICK}&realizations=3&tracking.timesOmega=[5,10]&backend=cpu`, FLAGS.none);
-    await p.waitFor('realizationsDone', (v) => Number(v) >= 1);
-    await p.page.click('#pause');
+    // press Pause in the page the moment the first realization is in (a realization takes ~0.3 s)
+    await p.page.evaluate(() => {
+      const observer = new MutationObserver(() => {
+        if (Number(document.body.dataset.realizationsDone) >= 1) {
+          observer.disconnect();
+          document.getElementById('pause')!.click();
+        }
+      });
+      observer.observe(document.body, { attributes: true });
+    });
     await p.waitFor('state', (s) => s === 'paused');
     const kept = await p.page.getAttribute('body', 'data-ensemble');
     expect(Number(kept)).toBeGreaterThanOrEqual(1);
+    expect(Number(kept)).toBeLessThan(3);
     await new Promise((r) => setTimeout(r, 1500));
     expect(await p.page.getAttribute('body', 'data-state')).toBe('paused');
     expect(await p.page.getAttribute('body', 'data-ensemble')).toBe(kept);
