@@ -67,6 +67,19 @@ describe('browser-clean floors', () => {
     expect(found).toEqual([]);
   });
 
+  it('nor uses Node-only globals (Buffer, require, __dirname; process only behind a typeof guard)', () => {
+    const files = [...CLEAN_DIRS.flatMap(sources), ...CLEAN_FILES];
+    const uses = files.flatMap((f) => {
+      const text = fs.readFileSync(path.join(REPO_ROOT, f), 'utf8');
+      return text.split('\n').flatMap((line, i) => {
+        const code = line.replace(/\/\/.*$/, '');
+        const bad = /\bBuffer\b|\brequire\(|__dirname|__filename/.test(code) || (/\bprocess\./.test(code) && !/typeof process !== 'undefined'/.test(code));
+        return bad ? [`${f}:${i + 1}: ${line.trim()}`] : [];
+      });
+    });
+    expect(uses).toEqual([]);
+  });
+
   it('the check finds a Node import where there is one (the Node seam)', async () => {
     const found: string[] = [];
     await build({ absWorkingDir: REPO_ROOT, entryPoints: [path.join(NODE_SEAM, 'cpu.ts')], bundle: true, write: false, outdir: 'x', platform: 'browser', format: 'esm', logLevel: 'silent', plugins: [nodeImports(found)] });
