@@ -62,6 +62,7 @@ export const FRAME_NAME: Record<HealpixCoordsys, string> = { C: 'equatorial (α,
 
 export function analyzeFile(file: string, opts: AnalyzeFileOptions, argv: readonly string[] = []): AnalyzeFileResult {
   if (!fs.existsSync(file)) throw new ConfigError(`analyze: ${file}: no such file`);
+  if (fs.statSync(file).isDirectory()) throw new ConfigError(`analyze: ${file}: is a directory, not a FITS file`);
   const earlier = earlierAnalysis(opts.out);
   let fits: ReturnType<typeof readHealpixFits>;
   try {

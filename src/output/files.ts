@@ -22,6 +22,11 @@ export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** "--out " (an empty value) shown as --out "". */
+function quoteEmpty(who: string): string {
+  return who.endsWith(' ') ? `${who}""` : who;
+}
+
 function statOrNull(p: string): fs.Stats | null {
   try {
     return fs.statSync(p);
@@ -47,6 +52,7 @@ function existingAncestor(p: string): string {
  * option (e.g. "--out out/run"). Writes nothing.
  */
 export function checkDirTarget(dir: string, who: string): void {
+  if (dir.trim() === '') throw new ConfigError(`${quoteEmpty(who)}: an empty path; name a directory`);
   const st = statOrNull(dir);
   if (st !== null) {
     if (!st.isDirectory()) throw new ConfigError(`${who}: exists and is not a directory`);
@@ -63,6 +69,7 @@ export function checkDirTarget(dir: string, who: string): void {
 
 /** Creates `dir` and its missing parents one at a time; a failure names the level that failed. */
 export function ensureDir(dir: string, who: string): void {
+  if (dir.trim() === '') throw new ConfigError(`${quoteEmpty(who)}: an empty path; name a directory`);
   const st = statOrNull(dir);
   if (st !== null) {
     if (!st.isDirectory()) throw new ConfigError(`${who}: exists and is not a directory`);
@@ -91,6 +98,7 @@ export function ensureDir(dir: string, who: string): void {
  * overwrites another command's output.
  */
 export function checkOutputFile(file: string, who: string, command: string, ours: (text: string) => boolean): void {
+  if (file.trim() === '') throw new ConfigError(`${quoteEmpty(who)}: an empty path; name a file`);
   const st = statOrNull(file);
   if (st !== null) {
     if (st.isDirectory()) throw new ConfigError(`${who}: is a directory; give a file name`);

@@ -116,8 +116,12 @@ export function readRecord(dir: string, index: number, hash: string, mapCount: n
   if (rec === null || typeof rec !== 'object' || rec.index !== index || !Array.isArray(rec.maps)) {
     throw new ConfigError(`${where(rel)}${ctx.kind === 'resume' ? '' : ':'} is not the record of realization ${index} (its index or maps are missing)`);
   }
+  if (rec.configHash === undefined) {
+    // written by crsky before records carried the hash: nothing proves it belongs to this config
+    throw new ConfigError(`${where(rel)}${ctx.kind === 'resume' ? '' : ':'} has no config hash (written by an older crsky), so it cannot be checked against this run${ctx.kind === 'resume' ? '; use a new --out' : ''}`);
+  }
   if (rec.configHash !== hash) {
-    const theirs = rec.configHash ?? 'none';
+    const theirs = rec.configHash;
     throw new ConfigError(
       ctx.kind === 'resume'
         ? `${where(rel)} was made by another config (config hash ${theirs}, this run ${hash}); use a new --out`

@@ -192,15 +192,25 @@ export function formatDuration(s: number): string {
   return `${(s / 86400).toPrecision(2)} d`;
 }
 
-/** Estimated work and time of `realizations` realizations on a backend; `text` is one line. */
-export function describeWork(config: Config, est: RunEstimate, realizations: number, backend: string, threads: number): { seconds: number; text: string } {
-  const steps = est.particleStepsPerRealization * realizations;
+/** Particle-steps and time at the conservative rate, as one line. */
+function describeSteps(config: Config, particles: number, stepsPerParticle: number, realizations: number, backend: string, threads: number): { seconds: number; text: string } {
+  const steps = particles * stepsPerParticle * realizations;
   const rate = conservativeRate(config, backend, threads);
   const seconds = steps / rate;
   return {
     seconds,
     text:
-      `estimated ${steps.toExponential(1)} particle-steps (${est.particles} particles × ${est.stepsPerParticle} steps × ${realizations} realization${realizations === 1 ? '' : 's'}), ` +
+      `estimated ${steps.toExponential(1)} particle-steps (${particles} particles × ${stepsPerParticle} steps × ${realizations} realization${realizations === 1 ? '' : 's'}), ` +
       `about ${formatDuration(seconds)} on ${backend} at a conservative ${rate.toExponential(1)} particle-steps/s`,
   };
+}
+
+/** Estimated work and time of `realizations` realizations of a sky-map run on a backend. */
+export function describeWork(config: Config, est: RunEstimate, realizations: number, backend: string, threads: number): { seconds: number; text: string } {
+  return describeSteps(config, est.particles, est.stepsPerParticle, realizations, backend, threads);
+}
+
+/** The same for a diffusion run: every realization of `particles` particles. */
+export function describeDiffusionWork(config: Config, particles: number, stepsPerParticle: number, backend: string, threads: number): { seconds: number; text: string } {
+  return describeSteps(config, particles, stepsPerParticle, config.realizations, backend, threads);
 }

@@ -199,6 +199,16 @@ const CASES: readonly Case[] = [
     args: (_o, fx) => ['diffusion', '--csv', path.join(fx, 'adir')],
     stderr: (fx) => `crsky: diffusion --csv ${path.join(fx, 'adir')}: is a directory; give a file name`,
   },
+  {
+    name: 'an empty --out',
+    args: () => [...SIM(''), '--nside', '2'],
+    stderr: 'crsky: --out "": an empty path; name a directory',
+  },
+  {
+    name: '--out under a file',
+    args: (_o, fx) => [...SIM(path.join(fx, 'afile', 'run'))],
+    stderr: (fx) => `crsky: --out ${path.join(fx, 'afile', 'run')}: ${path.join(fx, 'afile')} is a file, not a directory`,
+  },
   // ---- scan
   {
     name: 'scan: a scan file that does not exist',
@@ -230,6 +240,16 @@ const CASES: readonly Case[] = [
     name: 'scan: a plot over a parameter that is not scanned: refused before any point runs',
     args: (o, fx) => ['scan', '--config', path.join(fx, 'scan_badplot.json'), '--out', o],
     stderr: 'crsky: scan: plots.0.x = "particles.rigidityPV": not a numeric scanned parameter (scanned: particles.nside)',
+  },
+  {
+    name: 'scan: --out is a file: refused before any point runs',
+    args: (_o, fx) => ['scan', '--config', path.join(fx, 'scan.json'), '--out', path.join(fx, 'afile')],
+    stderr: (fx) => `crsky: scan --out ${path.join(fx, 'afile')}: exists and is not a directory`,
+  },
+  {
+    name: 'scan: a scan file that is a directory',
+    args: (o, fx) => ['scan', '--config', path.join(fx, 'adir'), '--out', o],
+    stderr: /^crsky: scan --config .*adir: cannot read \(EISDIR: .+\)$/,
   },
   {
     name: 'scan: --point out of range',
@@ -281,6 +301,11 @@ const CASES: readonly Case[] = [
     name: 'analyze: --smooth outside (0, 180]',
     args: (o, fx) => ['analyze', path.join(fx, 'map.fits'), '--smooth', '0', '--out', o],
     stderr: 'crsky: analyze --smooth 0: radius in degrees must be in (0, 180]',
+  },
+  {
+    name: 'analyze: a directory where the map belongs',
+    args: (o, fx) => ['analyze', path.join(fx, 'adir'), '--out', o],
+    stderr: (fx) => `crsky: analyze: ${path.join(fx, 'adir')}: is a directory, not a FITS file`,
   },
   {
     name: 'analyze: an N_side 3 map names the file',
@@ -342,6 +367,7 @@ function writeFixtures(dir: string): void {
   w('scan_empty.json', JSON.stringify({ name: 'err', preset: 'quick' }));
   w('scan_badplot.json', JSON.stringify({ ...scan, plots: [{ x: 'particles.rigidityPV', y: 'c1' }] }));
   fs.mkdirSync(path.join(dir, 'adir'));
+  w('afile', 'not a directory\n');
   writeHealpixFits(path.join(dir, 'nside3.fits'), { ordering: 'RING', columns: [{ name: 'I', data: new Float64Array(108).fill(1) }] });
   w('scan_badpoint.json', JSON.stringify({ ...scan, grid: { 'particles.nside': [2, 3] } }));
   w('text.fits', 'this is not a FITS file\n');

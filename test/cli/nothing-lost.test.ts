@@ -225,6 +225,15 @@ describe('4. plot validates every option and never replaces a figure with a brok
     [['--smooth', 'Infinity'], /^crsky: plot --smooth Infinity: must be in \(0, 180\] degrees$/],
     [['--remove-multipoles', '-1'], /^crsky: plot --remove-multipoles -1: must be an integer in \[0, 10\]$/],
   ];
+  it('plot of a run whose second mean map is gone exits 2 naming it, before any figure is redrawn', async () => {
+    const run = copyOfBase('plot-missing-map');
+    fs.rmSync(path.join(run, 'maps/mean_t01.fits'));
+    const before = contents(run);
+    const r = await runCli(['plot', run, '--width', '300']);
+    expectRefused(r, /^crsky: plot: cannot read .*plot-missing-map\/maps\/mean_t01\.fits: ENOENT.*$/);
+    expect(contents(run)).toEqual(before);
+  });
+
   it.each(cases.map(([a, m]) => [a.join(' '), a, m] as const))('plot %s exits 2, every figure byte for byte as it was', async (_n, args, line) => {
     const run = copyOfBase(`plot-${args.join('').replace(/[^A-Za-z0-9]/g, '_')}`);
     const before = contents(run);

@@ -8,7 +8,9 @@ import { createTracker } from '../../sim/node/backends.ts';
 import { planDiffusion, runDiffusion } from '../../pipeline/diffusion.ts';
 import { diffusionTable, isDiffusionCsv, writeDiffusionCsv } from '../../output/diffusionReport.ts';
 import { checkOutputFile, ensureDir, nodeRunLimits } from '../../output/files.ts';
+import os from 'node:os';
 import path from 'node:path';
+import { describeDiffusionWork } from '../../pipeline/estimate.ts';
 import { numberOption } from '../args.ts';
 import { configFromArgs, withConfigOptions, type ConfigArgs } from '../configOptions.ts';
 import { UsageError } from '../errors.ts';
@@ -61,6 +63,9 @@ export function diffusionCommand(setExit: (code: number) => void): CommandModule
         names: { prefix: 'diffusion ', particles: '--particles', nTimes: '--nt', tMax: '--tmax' },
       });
       const { tracker, reason } = await createTracker(plan.config.tracking.backend, { threads: plan.config.tracking.workers });
+      const stepsPerParticle = Math.ceil(plan.timesPc[plan.timesPc.length - 1] / plan.stepPc);
+      const work = describeDiffusionWork(plan.config, args.particles, stepsPerParticle, tracker.backend, plan.config.tracking.workers ?? os.availableParallelism());
+      if (work.seconds >= 60 && args.log === 'bar') process.stderr.write(`crsky: ${work.text}; Ctrl-C stops it\n`);
       const bar = realizationBar(args.log, 'diffusion', 0);
       let res: Awaited<ReturnType<typeof runDiffusion>>;
       try {

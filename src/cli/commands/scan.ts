@@ -6,7 +6,7 @@ import { ensureDir } from '../../output/files.ts';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../errors.ts';
 import { createTracker } from '../../sim/node/backends.ts';
-import { mergeShards, runPoints, summarize } from '../../output/scan/runScan.ts';
+import { checkScanOut, mergeShards, runPoints, summarize } from '../../output/scan/runScan.ts';
 import { readScan } from '../../output/scan/scanConfig.ts';
 import { emitSlurm } from '../../output/scan/slurm.ts';
 import { nside2npix } from '../../analysis/healpix.ts';
@@ -51,6 +51,7 @@ export function scanCommand(setExit: (code: number) => void): CommandModule<obje
     handler: async (args) => {
       const { spec, points, baseDir } = readScan(args.config);
       const out = args.out ?? `scans/${spec.name}`;
+      checkScanOut(out);
       if (args.shard !== undefined && args.point === undefined) throw new UsageError('scan --shard needs --point (one cluster task is one point and one shard)');
       const shard = args.shard !== undefined ? parseShard(args.shard) : undefined;
       // --merge looks for exactly spec.shards shards per point

@@ -14,10 +14,22 @@ import type { RunProgress } from '../../pipeline/progress.ts';
 import { mergeRuns } from '../merge.ts';
 import { simulateToDir } from '../simulateDir.ts';
 import { checkRunEstimate, estimateRun } from '../../pipeline/estimate.ts';
-import { nodeRunLimits, readJsonFile } from '../files.ts';
+import { checkDirTarget, nodeRunLimits, readJsonFile } from '../files.ts';
 import { finishedRealizations, MANIFEST, writeJsonAtomic } from '../runDir.ts';
 import type { Manifest, Shard } from '../runRecords.ts';
 import { numericParameters, pointDirName, type Quantity, type ScanPoint, type ScanSpec } from './scanConfig.ts';
+
+/**
+ * Checks a scan's --out before any point runs: a directory (or one that can be made) that is not
+ * another command's output (a simulate run, an analyze directory).
+ */
+export function checkScanOut(out: string): void {
+  const who = `scan --out ${out}`;
+  checkDirTarget(out, who);
+  for (const marker of [MANIFEST, 'analysis.json']) {
+    if (fs.existsSync(path.join(out, marker))) throw new ConfigError(`${who}: holds another command's outputs (${marker}); give a new directory or an earlier scan's`);
+  }
+}
 
 export function pointDir(out: string, index: number): string {
   return path.join(out, 'points', pointDirName(index));

@@ -11,7 +11,7 @@ import { formatIssues, mergeConfig, resolveConfig } from '../../config/resolve.t
 import type { Config } from '../../config/schema.ts';
 import { validateRun } from '../../config/derived.ts';
 import { checkRunEstimate, estimateRun } from '../../pipeline/estimate.ts';
-import { stripBom } from '../files.ts';
+import { reason, stripBom } from '../files.ts';
 
 const QUANTITIES = ['dipoleAmplitude', 'dipoleAmplitudeMean', 'c1', 'c2', 'c3', 'c4', 'c5', 'clHat1', 'clHat2', 'noise', 'kPar', 'kPerp'] as const;
 export type Quantity = (typeof QUANTITIES)[number];
@@ -80,11 +80,17 @@ export function expandPoints(spec: ScanSpec): Record<string, unknown>[] {
 }
 
 export function readScan(file: string): { spec: ScanSpec; points: ScanPoint[]; baseDir: string } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`scan --config ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot read (${reason(e)})`}`);
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(stripBom(fs.readFileSync(file, 'utf8')));
+    raw = JSON.parse(stripBom(text));
   } catch (e) {
-    throw new ConfigError(`scan --config ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`);
+    throw new ConfigError(`scan --config ${file}: not valid JSON (${(e as Error).message})`);
   }
   const r = ScanSchema.safeParse(raw);
   if (!r.success) throw new ConfigError(formatIssues(r.error.issues, raw).replaceAll('config: ', 'scan: '));
