@@ -102,21 +102,18 @@ function baseManifest(config: Config, planned: number[], shard: Shard | undefine
   };
 }
 
-/** "realization 0 ran on webgpu (dev)": why `tracker` must not continue these records. */
-function backendConflict(records: readonly StoredRealizationRecord[], tracker: Tracker): string | null {
+/** The first record `tracker` must not continue (another backend, or another GPU), or null. */
+function backendConflict(records: readonly StoredRealizationRecord[], tracker: Tracker): StoredRealizationRecord | null {
   // The float64 CPU tracker is bitwise the same on any thread count and CPU; a GPU's float32
   // results depend on the device as well.
-  const other = records.find((r) => r.backend !== tracker.backend || (r.backend === 'webgpu' && r.device !== tracker.device));
-  if (!other) return null;
-  const now = other.backend === tracker.backend ? `${tracker.backend} (${tracker.device})` : tracker.backend;
-  return `realization ${other.index} ran on ${other.backend} (${other.device}), this call runs ${now}`;
+  return records.find((r) => r.backend !== tracker.backend || (r.backend === 'webgpu' && r.device !== tracker.device)) ?? null;
 }
 
 export async function simulateToDir(config: Config, opts: SimulateDirOptions): Promise<SimulateDirResult> {
   const wall0 = performance.now();
   // Everything that needs only the config and the directory is checked before the tracker
-  // opens and before anything is written.
-  // The estimate before the plan: the plan allocates the launch directions it may refuse.
+  // opens and before anything is written; the estimate before the plan, which allocates the
+  // launch directions the estimate may refuse.
   validateRun(config);
   const estimate = estimateRun(config);
   checkRunEstimate(config, estimate, nodeRunLimits());
@@ -142,10 +139,15 @@ export async function simulateToDir(config: Config, opts: SimulateDirOptions): P
       particles: plan.directions.length / 3,
     });
     const done = new Set(state.records.map((r) => r.index));
-    const conflict = planned.some((r) => !done.has(r)) ? backendConflict(state.records.filter((r) => planned.includes(r.index)), opened.tracker) : null;
-    if (conflict && !opts.allowMixedBackends) {
-      const hint = state.records[0].backend !== opened.tracker.backend ? `resume with --backend ${state.records[0].backend}, or pass` : 'pass';
-      throw new ConfigError(`--resume ${opts.out}: ${conflict}; one run on two backends is not bitwise reproducible: ${hint} --allow-mixed-backends`);
+    const mine = new Set(planned);
+    const t0 = opened.tracker;
+    const other = planned.some((r) => !done.has(r)) ? backendConflict(state.records.filter((r) => mine.has(r.index)), t0) : null;
+    if (other && !opts.allowMixedBackends) {
+      const now = other.backend === t0.backend ? `${t0.backend} (${t0.device})` : t0.backend;
+      const hint = other.backend !== t0.backend ? `resume with --backend ${other.backend}, or pass` : 'pass';
+      throw new ConfigError(
+        `--resume ${opts.out}: realization ${other.index} ran on ${other.backend} (${other.device}), this call runs ${now}; one run on two backends is not bitwise reproducible: ${hint} --allow-mixed-backends`,
+      );
     }
     createRunDirs(opts.out);
     const release = acquireRunLock(opts.out, { breakLock: opts.breakLock, command: 'simulate' });
