@@ -32,12 +32,13 @@ export type { GpuJsInstance } from './sim/gpujs/gpujs.ts';
 export { isotropicDirections, logSpacedTimes } from './sim/launch.ts';
 export { DeviceLimitError, type Tracker, type TrackJob, type EndStates, type Snapshot, type SphereCrossings, type StopConditions, type TrackProgress, type BackendName } from './sim/types.ts';
 
-export { makePlan, launchDirections, type RunPlan, type MapSpec } from './pipeline/plan.ts';
+export { makePlan, launchDirections, planWarnings, type RunPlan, type MapSpec } from './pipeline/plan.ts';
+export { estimateRun, checkRunEstimate, describeWork, type RunEstimate, type RunLimits } from './pipeline/estimate.ts';
 export { runRealization, dipoleOf, type RealizationRecord, type RealizationResult, type MapRecord, type Dipole } from './pipeline/realization.ts';
 export { combineRealizations, type EnsembleProducts, type MapEnsemble, type MapSummary, type ClColumns } from './pipeline/ensemble.ts';
 export { runSimulation, type SimulationOptions, type SimulationResult } from './pipeline/simulate.ts';
 export { planDiffusion, runDiffusion, type DiffusionPlan, type DiffusionResult } from './pipeline/diffusion.ts';
-export { analyzeMap, type AnalyzeOptions, type MapAnalysis } from './pipeline/analyze.ts';
+export { analyzeMap, clMinusMonopole, type AnalyzeOptions, type MapAnalysis } from './pipeline/analyze.ts';
 export { checkFieldInputs } from './pipeline/fieldInputs.ts';
 export type { RunProgress } from './pipeline/progress.ts';
 

@@ -8,6 +8,8 @@ import { z } from 'zod';
 const finite = () => z.number().refine(Number.isFinite, { message: 'must be a finite number' });
 const positive = () => finite().refine((v) => v > 0, { message: 'must be > 0' });
 const nonNegative = () => finite().refine((v) => v >= 0, { message: 'must be >= 0' });
+/** Snapshot labels t00, t01, ... follow the order given: an unsorted list is refused, not sorted silently. */
+const increasing = (a: readonly number[]) => a.every((v, i) => i === 0 || v > a[i - 1]);
 const isPowerOfTwo = (n: number) => Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
 
 /** A direction: a Cartesian vector in the simulation's equatorial axes, or sky angles in a frame. */
@@ -166,10 +168,12 @@ export const TrackingSchema = z
     stepPc: positive().optional().describe('fixed step, pc, > 0 and <= r_g; default min(r_g/20, lMin/4)'),
     timesPc: z
       .array(positive())
+      .refine(increasing, { message: 'must be in increasing order' })
       .default([])
       .describe('snapshot times (path length c·t), pc, each > 0'),
     timesOmega: z
       .array(positive())
+      .refine(increasing, { message: 'must be in increasing order' })
       .default([])
       .describe('snapshot times in units of 1/Omega (Omega = c/r_g in B0, or in brms if B0 = 0), each > 0'),
     sphereRadiusPc: positive().optional().describe('record the first crossing of this sphere around the observer, pc, > 0'),

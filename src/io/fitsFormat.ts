@@ -611,6 +611,7 @@ export interface ReadHealpixOptions {
 /** Decodes a HEALPix map from the bytes of a FITS file. */
 export function decodeHealpixFits(bytes: Uint8Array, options: ReadHealpixOptions = {}): HealpixFitsMap {
   const what = options.source ?? 'FITS file';
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) throw new Error(`${what}: gzip-compressed; decompress it first (gunzip)`);
   if (bytes.length < BLOCK || latin1Text(bytes.subarray(0, 9)) !== 'SIMPLE  =') {
     throw new Error(`${what}: not a FITS file (it does not start with a SIMPLE card in a 2880-byte block)`);
   }
