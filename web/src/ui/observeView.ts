@@ -154,8 +154,8 @@ export class ObserveView {
       none: 'Choose one or more observatories: the page then puts the ensemble-mean map through each, as crsky observe does.',
       waiting: s.message,
       galactic: s.message,
-      observing: `${s.message} (the ensemble mean ${s.input.title}, ${s.input.label})`,
-      ready: `${names}: the ensemble mean ${s.input.title} (${s.input.label}), observed again whenever a realization finishes.`,
+      observing: `${s.message} (${s.input.title}, ${s.input.label})`,
+      ready: `${names}: what ${s.observatories.length > 1 ? 'they' : 'it'} would report of the ensemble mean (${s.input.title}, ${s.input.label}); observed again whenever a realization finishes.`,
       error: `observation failed: ${s.message}`,
     };
     this.els.status.textContent = text[s.status];
