@@ -388,6 +388,31 @@ describe.skipIf(skip)('the crsky page in Chromium', () => {
     expect(dMap).toBeLessThan(1e-6);
     expect(dCl).toBeLessThan(1e-6);
 
+    // with events: the same Poisson draws (seeded per observatory) as crsky observe --events --seed
+    await p.page.fill('#eventSeed', '3');
+    await p.page.press('#eventSeed', 'Tab');
+    await p.page.fill('#events', '1e6');
+    await p.page.press('#events', 'Tab');
+    await p.waitFor('observedEvents', (s) => s === '1000000');
+    await p.waitFor('observeStatus', (s) => s === 'ready');
+    expect(await p.page.getAttribute('body', 'data-observed-seed')).toBe('3');
+    expect(new URL(p.page.url()).search).toContain('observatory=hawc&events=1000000&eventSeed=3');
+    const noisy = await runCli(['observe', path.join(dir, 'run'), '--observatory', 'hawc', '--events', '1e6', '--seed', '3', '--out', path.join(dir, 'observe-events')], { timeoutMs: 120_000 });
+    expect(noisy.code, noisy.stderr).toBe(0);
+    // the same number of drawn events, as printed
+    const drawn = /(\d\.\d{3}e\+\d+) Poisson events/.exec(noisy.stdout);
+    expect(drawn, noisy.stdout).not.toBeNull();
+    expect(await p.page.textContent(`${panel} .obsinfo`)).toContain(`${drawn![1]} Poisson events`);
+    const noisyDl = await p.download(`${panel} [data-file="dipoles"]`);
+    const noisyTable = parseCsv(noisyDl.text, noisyDl.name).columns;
+    const noisyKp = parseCsv(fs.readFileSync(path.join(dir, 'observe-events', 'hawc', 'dipole_kprime.csv'), 'utf8'), 'dipole_kprime.csv').columns;
+    const noisyEw = parseCsv(fs.readFileSync(path.join(dir, 'observe-events', 'hawc', 'dipole_east_west.csv'), 'utf8'), 'dipole_east_west.csv').columns;
+    // rows 5, 6: K′ (direct integration, maximum likelihood); row 7: East–West (layout checked above)
+    const dNoisy = Math.max(Math.abs(noisyTable.a1[6] - noisyKp.a1[1]), Math.abs(noisyTable.a1[5] - noisyKp.a1[0]), Math.abs(noisyTable.a1[7] - noisyEw.a1[0])) / scale;
+    console.info(`HAWC with 1e6 events, seed 3: K′ A1 ${noisyTable.a1[6].toExponential(4)} (no events ${table.a1[6].toExponential(4)}); page vs crsky observe |Δ| / input A1 = ${dNoisy.toExponential(1)}`);
+    expect(noisyTable.a1[6]).not.toBe(table.a1[6]);
+    expect(dNoisy).toBeLessThan(1e-6);
+
     // a galactic map: the view says why it shows nothing (observatories need α, δ)
     await p.page.selectOption('[name="particles.frame"]', 'galactic');
     await p.page.click('#start');

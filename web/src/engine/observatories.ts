@@ -74,7 +74,7 @@ export class ObservatoryView {
       this.cachedMap = mean.map;
     }
     const status = (s: ObservedStatus['status'], message: string) =>
-      this.post({ type: 'observed', observed: { status: s, message, version, observatories: r.observatories, input: mean ? { label: mean.label, realizations: mean.realizations, title: mean.title } : { label: '', realizations: 0, title: '' } } });
+      this.post({ type: 'observed', observed: { status: s, message, version, observatories: r.observatories, events: r.events, seed: r.seed, input: mean ? { label: mean.label, realizations: mean.realizations, title: mean.title } : { label: '', realizations: 0, title: '' } } });
     if (r.observatories.length === 0) return status('none', '');
     if (run?.frame === 'galactic') {
       return status('galactic', 'observatories need the equatorial map: this run\'s maps are galactic (particles.frame = galactic). Set the map frame to equatorial and Start again; crsky observe refuses galactic maps too.');

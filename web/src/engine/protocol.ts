@@ -102,8 +102,10 @@ export interface ObservedStatus {
   readonly status: 'none' | 'waiting' | 'galactic' | 'observing' | 'ready' | 'error';
   readonly message: string;
   readonly version: number;
-  /** The observatories of this version, in order. */
+  /** The request of this version: observatories in order, events (null: none) and seed. */
   readonly observatories: readonly string[];
+  readonly events: number | null;
+  readonly seed: number;
   /** The observed map: its label and how many realizations its mean holds (0: none yet). */
   readonly input: { readonly label: string; readonly realizations: number; readonly title: string };
 }

@@ -4,7 +4,7 @@
  * dipole of every method next to the input's, and its downloads; one plot of every pseudo-C_l
  * and full-sky estimate next to the simulated map's C_l. The engine (engine/observatories.ts)
  * computes; this only draws, a few ms per message. The body's data attributes say what is shown
- * (observe-status, observed, observed-realizations), and each dipole table carries its numbers
+ * (observe-status, observed, observed-realizations, -events, -seed), and each dipole table carries its numbers
  * at full precision in data-dipoles.
  */
 import { OBSERVATORY_NAMES, OBSERVATORY_PRESETS } from '../../../src/core.ts';
@@ -145,6 +145,8 @@ export class ObserveView {
     const body = document.body.dataset;
     body.observeStatus = s.status;
     body.observedRealizations = String(s.input.realizations);
+    body.observedEvents = s.events === null ? 'none' : String(s.events);
+    body.observedSeed = String(s.seed);
     for (const [name, p] of this.panels) {
       p.root.hidden = !s.observatories.includes(name) || s.status === 'galactic' || s.status === 'waiting';
       p.root.classList.toggle('stale', p.shown?.version !== s.version);
