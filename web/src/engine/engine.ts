@@ -308,9 +308,14 @@ export class Engine {
     if (!this.ensemble) return { frame: plan.frame, mean: null };
     const maps = this.ensemble.maps;
     const e = maps[snapshot === 'last' ? maps.length - 1 : Math.max(0, Math.min(snapshot, maps.length - 1))];
+    return { frame: plan.frame, mean: { map: e.mean, label: e.spec.label, realizations: e.summary.realizations, title: this.meanTitle(plan, e) } };
+  }
+
+  /** "mean of 2 realizations, Ω·T = 50": what an ensemble-mean map is. */
+  private meanTitle(plan: RunPlan, e: EnsembleProducts['maps'][number]): string {
     const n = e.summary.realizations;
     const when = Number.isFinite(e.spec.omegaT) ? `Ω·T = ${formatNumber(e.spec.omegaT)}` : `sphere R = ${formatNumber(plan.config.tracking.sphereRadiusPc ?? NaN)} pc`;
-    return { frame: plan.frame, mean: { map: e.mean, label: e.spec.label, realizations: n, title: `${n === 1 ? 'realization 1' : `mean of ${n} realizations`}, ${when}` } };
+    return `${n === 1 ? 'realization 1' : `mean of ${n} realizations`}, ${when}`;
   }
 
   /** The map the view asks for, and what it is. */
@@ -322,9 +327,7 @@ export class Engine {
     if (this.ensemble && source !== 'stage') {
       const m = typeof source === 'number' ? Math.min(source, this.ensemble.maps.length - 1) : this.ensemble.maps.length - 1;
       const e = this.ensemble.maps[m];
-      const n = e.summary.realizations;
-      const when = Number.isFinite(e.spec.omegaT) ? `Ω·T = ${formatNumber(e.spec.omegaT)}` : `sphere R = ${formatNumber(plan.config.tracking.sphereRadiusPc ?? NaN)} pc`;
-      return { map: e.mean, title: `${n === 1 ? 'realization 1' : `mean of ${n} realizations`}, ${when}` };
+      return { map: e.mean, title: this.meanTitle(plan, e) };
     }
     if (latestStage) return { map: latestStage.map, title: `realization 1, ${latestStage.spectrum.label} (sky-forming stage)` };
     return null;
