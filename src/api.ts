@@ -18,6 +18,7 @@ import type { RunProgress } from './pipeline/progress.ts';
 import { runSimulation, type SimulationResult } from './pipeline/simulate.ts';
 import type { RealizationResult } from './pipeline/realization.ts';
 import { planDiffusion, runDiffusion, type DiffusionResult } from './pipeline/diffusion.ts';
+import { nodeRunLimits } from './output/files.ts';
 
 /** Every field optional at every depth: a partial config, merged over the preset and defaults. */
 export type PartialConfig<T = ConfigInput> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: PartialConfig<T[K]> } : T;
@@ -78,7 +79,7 @@ export async function simulate(request: RunRequest | Config, options: SimulateOp
   const config = resolveRequest(request);
   const inputs = options.inputs ?? readFieldInputs(config, options.baseDir ?? process.cwd());
   return withTracker(config, options, (tracker) =>
-    runSimulation(config, tracker, { inputs, realizations: options.realizations, onProgress: options.onProgress, onRealization: options.onRealization, signal: options.signal }),
+    runSimulation(config, tracker, { inputs, realizations: options.realizations, onProgress: options.onProgress, onRealization: options.onRealization, signal: options.signal, limits: nodeRunLimits() }),
   );
 }
 
@@ -96,6 +97,6 @@ export interface DiffusionRunOptions extends TrackerChoice {
 export async function diffusion(request: RunRequest | Config, options: DiffusionRunOptions = {}): Promise<DiffusionResult> {
   const config = resolveRequest(request);
   const inputs = options.inputs ?? readFieldInputs(config, options.baseDir ?? process.cwd());
-  const plan = planDiffusion(config, { rgOverLc: options.rgOverLc, tMinPc: options.tMinPc, tMaxPc: options.tMaxPc, nTimes: options.nTimes ?? 16, inputs });
+  const plan = planDiffusion(config, { rgOverLc: options.rgOverLc, tMinPc: options.tMinPc, tMaxPc: options.tMaxPc, nTimes: options.nTimes ?? 16, inputs, particles: options.particles ?? 256, limits: nodeRunLimits() });
   return withTracker(plan.config, options, (tracker) => runDiffusion(plan, tracker, { particles: options.particles ?? 256, onProgress: options.onProgress, signal: options.signal }));
 }

@@ -10,6 +10,7 @@ export { createTracker, type BackendChoice, type CreatedTracker } from './sim/no
 export { readHealpixFits, writeHealpixFits } from './io/fits.ts';
 export { readCsv, writeCsv } from './io/csv.ts';
 export { loadModeTable, saveModeTable } from './io/modeTableFile.ts';
+export { readVectorCube } from './io/vectorCube.ts';
 export { loadConfig, readConfigFile } from './io/configFile.ts';
 export { writeMollweide } from './io/mollweide.ts';
 export { writeClPlot } from './io/clPlot.ts';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { f64, runHealpy, type HealpyResult } from '../../test/helpers/healpy.ts';
-import { dipoleDirection, dipoleFromAlm, dipoleFromMap, dipoleToAlm1, equatorialDipole } from './dipole.ts';
+import { dipoleDirection, dipoleFromAlm, dipoleFromMap, dipoleSummary, dipoleToAlm1, equatorialDipole } from './dipole.ts';
 import { alm2map, almIndex, almSize, map2alm } from './harmonics.ts';
 import { nside2npix, pixelCentres, UNSEEN } from './healpix.ts';
 
@@ -132,5 +132,18 @@ describe('dipole direction', () => {
     expect(alpha1Deg).toBeCloseTo(45, 12);
     // just below the negative x axis: α1 = 180° + 1e-6 rad, in [0, 360)
     expect(equatorialDipole([-1e-3, -1e-9, 0]).alpha1Deg).toBeCloseTo(180 + (1e-6 * 180) / Math.PI, 9);
+  });
+
+  it('dipoleSummary quotes one vector as (α, δ), galactic (l, b) equal to healpy\'s Rotator, and a ground array\'s (A1, α1)', () => {
+    const gal = f64(hp, 'gal');
+    const v: [number, number, number] = [VECS[0], VECS[1], VECS[2]];
+    const s = dipoleSummary(v);
+    expect(s.amplitude).toBeCloseTo(Math.hypot(...v), 15);
+    expect(Math.abs(s.galactic.lDeg - gal[0])).toBeLessThan(1e-9);
+    expect(Math.abs(s.galactic.bDeg - gal[1])).toBeLessThan(1e-9);
+    expect(s.equatorial).toEqual({ raDeg: dipoleDirection(v).lonDeg, decDeg: dipoleDirection(v).latDeg });
+    // A1 is the equatorial-plane projection, α1 its right ascension
+    expect(s.groundArray.a1).toBeCloseTo(Math.hypot(v[0], v[1]), 15);
+    expect(s.groundArray.alpha1Deg).toBeCloseTo(s.equatorial.raDeg, 12);
   });
 });

@@ -66,6 +66,29 @@ export function equatorialDipole(d: readonly [number, number, number]): { a1: nu
   return { a1, alpha1Deg: a1 === 0 ? 0 : alpha };
 }
 
+export interface DipoleSummary {
+  /** |δ|. */
+  amplitude: number;
+  /** Direction in equatorial (α, δ), degrees. */
+  equatorial: { raDeg: number; decDeg: number };
+  /** Direction in galactic (l, b), degrees. */
+  galactic: { lDeg: number; bDeg: number };
+  /** What a ground array quotes (Eq. 19): A1 = |projection on the equatorial plane|, phase α1 (degrees). */
+  groundArray: { a1: number; alpha1Deg: number };
+}
+
+/** One dipole vector (equatorial axes) in the three ways papers quote it. */
+export function dipoleSummary(d: readonly [number, number, number]): DipoleSummary {
+  const eq = dipoleDirection(d, 'equatorial');
+  const gal = dipoleDirection(d, 'galactic');
+  return {
+    amplitude: eq.amplitude,
+    equatorial: { raDeg: eq.lonDeg, decDeg: eq.latDeg },
+    galactic: { lDeg: gal.lonDeg, bDeg: gal.latDeg },
+    groundArray: equatorialDipole(d),
+  };
+}
+
 export interface DipoleFromMapOptions {
   /** Per-pixel fit weight (0 = excluded), as in removeMultipoles. */
   mask?: ArrayLike<number | boolean>;

@@ -307,7 +307,22 @@ export function alm2cl(alm: Float64Array, alm2?: Float64Array): Float64Array {
   return cl;
 }
 
-/** C_l of a map: alm2cl(map2alm(map, opts)) (healpy's anafast; lmax 3·N_side − 1 and 3 iterations by default). */
-export function anafast(map: ArrayLike<number>, opts: Map2AlmOptions = {}): Float64Array {
-  return alm2cl(map2alm(map, opts));
+/**
+ * C_l of a map, alm2cl(map2alm(map, opts)), or with a second map of the same N_side the
+ * cross-spectrum C_l^{XY} = Σ_m Re(a_lm conj b_lm)/(2l+1) of the two (healpy's
+ * anafast(map1, map2); lmax 3·N_side − 1 and 3 iterations by default, the same for both maps).
+ */
+export function anafast(map: ArrayLike<number>, opts?: Map2AlmOptions): Float64Array;
+export function anafast(map1: ArrayLike<number>, map2: ArrayLike<number>, opts?: Map2AlmOptions): Float64Array;
+export function anafast(map1: ArrayLike<number>, second?: ArrayLike<number> | Map2AlmOptions, third?: Map2AlmOptions): Float64Array {
+  const map2 = second !== undefined && isArrayLike(second) ? second : undefined;
+  const opts = (map2 !== undefined ? third : (second as Map2AlmOptions | undefined)) ?? {};
+  const alm1 = map2alm(map1, opts);
+  if (map2 === undefined) return alm2cl(alm1);
+  if (map2.length !== map1.length) throw new RangeError(`anafast: the maps differ in size (${map1.length} and ${map2.length} pixels)`);
+  return alm2cl(alm1, map2alm(map2, opts));
+}
+
+function isArrayLike(x: ArrayLike<number> | Map2AlmOptions): x is ArrayLike<number> {
+  return typeof (x as ArrayLike<number>).length === 'number';
 }

@@ -1,6 +1,8 @@
 /**
  * The associated-Legendre part of the spherical-harmonic transforms, for a block of rings at a
- * time (internal to harmonics.ts). The inner loops run as WebAssembly SIMD (harmonicsWasm.ts);
+ * time (internal to harmonics.ts). The inner loops run as WebAssembly SIMD (harmonicsWasm.ts)
+ * where WebAssembly.validate accepts the kernel module, else as the scalar TypeScript kernels of
+ * harmonicsLegendreScalar.ts (the same operations and bitwise the same results, 3-6x slower);
  * the bookkeeping around them (starting values, underflow, skipping) stays here.
  *
  * Y_lm(θ, φ) = λ_lm(cos θ) e^{imφ}, orthonormal, with the Condon–Shortley phase:
@@ -39,12 +41,14 @@
  * λ_lm(−z) = (−1)^(l+m) λ_lm(z)), for synthesis the sums E = Σ_{l+m even} a_lm λ_lm and
  * O = Σ_{l+m odd} a_lm λ_lm, from which F_N = E + O and F_S = E − O.
  *
- * Memory: the WebAssembly instance holds α and μ for every (l, m) and one alm array (each
- * (lmax+1)(lmax+2)/2 numbers, complex for the alm: 32 bytes per coefficient in all, 150 MB at
- * lmax 3071) and the ring spectra of one block. It is shared by all transforms (one at a time:
+ * Memory: the kernels' memory (the WebAssembly instance's, or an ArrayBuffer for the scalar
+ * kernels) holds α and μ for every (l, m) and one alm array (each (lmax+1)(lmax+2)/2 numbers,
+ * complex for the alm: 32 bytes per coefficient in all, 150 MB at lmax 3071) and the ring
+ * spectra of one block. It is shared by all transforms (one at a time:
  * everything here is synchronous) and laid out again when lmax or the block size changes.
  */
 import { assemble, F64, Fn, I32, Op, V128 } from './harmonicsWasm.ts';
+import { GROUP, scalarLegendreKernels, type LegendreKernels } from './harmonicsLegendreScalar.ts';
 
 /** Beyond the turning point m > (lmax+1)·sin θ, λ_lm falls with m and peaks at l = lmax; once
  *  |λ_{lmax−1,m}| and |λ_{lmax,m}| are below this, the ring's larger m are skipped. */
@@ -53,9 +57,8 @@ const FBIG = 2 ** 300;
 const INV_FBIG = 2 ** -300;
 const INV_SQRT_4PI = 1 / Math.sqrt(4 * Math.PI);
 
-/** Two-lane vectors per ring group, rings per group. */
-const NV = 4;
-export const GROUP = 2 * NV;
+/** Two-lane vectors per ring group (GROUP rings, harmonicsLegendreScalar.ts). */
+const NV = GROUP / 2;
 
 // ---------------------------------------------------------------------------------------------
 // WebAssembly kernels
@@ -358,30 +361,59 @@ function scaleKernel(): Fn {
   return f;
 }
 
-type KernelFn = (...args: number[]) => void;
+let simdModuleBytes: Uint8Array<ArrayBuffer> | null = null;
 
-interface Kernels {
-  memory: WebAssembly.Memory;
-  analysis: KernelFn;
-  synthesis: KernelFn;
-  reduce: KernelFn;
-  scale: KernelFn;
+/** The SIMD kernel module, assembled once. */
+function simdModule(): Uint8Array<ArrayBuffer> {
+  simdModuleBytes ??= assemble([analysisKernel(), synthesisKernel(), reduceKernel(), scaleKernel()], 1);
+  return simdModuleBytes;
 }
 
-let kernels: Kernels | null = null;
+/** Whether this engine runs the SIMD kernels: WebAssembly.validate accepts their module. */
+export function simdAvailable(): boolean {
+  return typeof WebAssembly !== 'undefined' && WebAssembly.validate(simdModule());
+}
 
-function getKernels(): Kernels {
-  if (kernels) return kernels;
-  const bytes = assemble([analysisKernel(), synthesisKernel(), reduceKernel(), scaleKernel()], 1);
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-  const e = inst.exports as Record<string, unknown>;
-  kernels = {
+/** A new instance of the SIMD kernels, with its own memory of one page to start with. */
+export function simdLegendreKernels(): LegendreKernels {
+  const e = new WebAssembly.Instance(new WebAssembly.Module(simdModule()), {}).exports;
+  const fn = (name: string) => e[name] as (...args: number[]) => void;
+  return {
+    kind: 'simd',
     memory: e.memory as WebAssembly.Memory,
-    analysis: e.analysis as KernelFn,
-    synthesis: e.synthesis as KernelFn,
-    reduce: e.reduce as KernelFn,
-    scale: e.scale as KernelFn,
+    analysis: fn('analysis'),
+    synthesis: fn('synthesis'),
+    reduce: fn('reduce'),
+    scale: fn('scale'),
   };
+}
+
+/** 'auto': SIMD where available, else scalar (the default); or one of them forced. */
+export type LegendreKernelChoice = 'auto' | LegendreKernels['kind'];
+let choice: LegendreKernelChoice = 'auto';
+let kernels: LegendreKernels | null = null;
+
+/**
+ * Chooses the kernels the transforms use from the next transform on (tests and benchmarks; the
+ * default 'auto' is right otherwise). Forcing 'simd' where it is missing throws at the next use.
+ */
+export function setLegendreKernels(c: LegendreKernelChoice): void {
+  choice = c;
+  kernels = null;
+}
+
+/** The kernels the transforms use now (made on first use after setLegendreKernels). */
+export function legendreKernels(): LegendreKernels {
+  if (kernels) return kernels;
+  if (choice === 'scalar') return (kernels = scalarLegendreKernels());
+  if (choice === 'simd' && !simdAvailable()) throw new Error('harmonics: WebAssembly SIMD is not available here (setLegendreKernels)');
+  if (choice === 'simd') return (kernels = simdLegendreKernels());
+  try {
+    // a page may forbid compiling WebAssembly (CSP) although the engine validates it
+    kernels = simdAvailable() ? simdLegendreKernels() : scalarLegendreKernels();
+  } catch {
+    kernels = scalarLegendreKernels();
+  }
   return kernels;
 }
 
@@ -389,7 +421,7 @@ function getKernels(): Kernels {
 void F64;
 
 // ---------------------------------------------------------------------------------------------
-// Workspace: memory layout in the WebAssembly instance
+// Workspace: memory layout in the kernels' memory
 // ---------------------------------------------------------------------------------------------
 
 /** Byte offsets of the regions (all multiples of 16). */
@@ -430,13 +462,13 @@ function makeLayout(lmax: number, cap: number): Layout {
   return { lmax, cap, alpha, mu, alm, data, z, uvOff: 8 * ringSlots, ls, rec, end: o };
 }
 
-/** The shared WebAssembly workspace for one lmax and block size: tables, alm, ring spectra. */
+/** The shared workspace for one lmax and block size: tables, alm, ring spectra. */
 export class LegendreWorkspace {
   readonly lmax: number;
   readonly cap: number;
   readonly layout: Layout;
-  readonly k: Kernels;
-  /** Views on the instance's memory (valid until the next layout). */
+  readonly k: LegendreKernels;
+  /** Views on the kernels' memory (valid until the next layout). */
   readonly f64: Float64Array;
   readonly i32: Int32Array;
   /** Index of α_{0,m} (and μ_{0,m}) in f64 relative to the table start; (l, m) at mOff[m] + l. */
@@ -446,7 +478,7 @@ export class LegendreWorkspace {
   private constructor(lmax: number, cap: number, prev: LegendreWorkspace | null) {
     this.lmax = lmax;
     this.cap = cap;
-    this.k = getKernels();
+    this.k = legendreKernels();
     this.layout = makeLayout(lmax, cap);
     const mem = this.k.memory;
     const need = this.layout.end - mem.buffer.byteLength;
@@ -465,7 +497,8 @@ export class LegendreWorkspace {
       this.mOff[m] = (m * (2 * lmax + 1 - m)) / 2;
       this.fmm[m] = m === 0 ? 1 : -Math.sqrt((2 * m + 1) / (2 * m));
     }
-    if (!prev || prev.lmax !== lmax || prev.layout.alpha !== this.layout.alpha) this.fillTables();
+    // α and μ survive a re-layout in the same memory (they come first)
+    if (!prev || prev.k !== this.k || prev.lmax !== lmax || prev.layout.alpha !== this.layout.alpha) this.fillTables();
     // ring slots: zero (padding rings must stay 0, their records finite)
     this.f64.fill(0, this.layout.z / 8, this.layout.ls / 8);
     this.f64.fill(0, this.layout.data / 8, this.layout.z / 8);
@@ -505,8 +538,9 @@ export class LegendreWorkspace {
 
   /** The workspace for (lmax, at least `cap` rings per block); lays the memory out again if needed. */
   static get(lmax: number, cap: number): LegendreWorkspace {
-    const c = LegendreWorkspace.current;
-    if (c && c.lmax === lmax && c.cap >= cap && c.f64.buffer === c.k.memory.buffer) return c;
+    const k = legendreKernels();
+    const c = LegendreWorkspace.current?.k === k ? LegendreWorkspace.current : null;
+    if (c && c.lmax === lmax && c.cap >= cap && c.f64.buffer === k.memory.buffer) return c;
     const ws = new LegendreWorkspace(lmax, Math.max(cap, c && c.lmax === lmax ? c.cap : 0), c);
     LegendreWorkspace.current = ws;
     return ws;
@@ -776,7 +810,8 @@ export class LegendreBlock {
     }
   }
 
-  private kernelArgs(m: number, data: number): number[] {
+  /** The arguments of the analysis and synthesis kernels, in KP's order. */
+  private kernelArgs(m: number, data: number, nGroups: number): Parameters<LegendreKernels['analysis']> {
     const { ws } = this;
     const L = ws.layout;
     return [
@@ -786,7 +821,7 @@ export class LegendreBlock {
       8 * ws.recIndex(this.kLo, m),
       32 * (ws.lmax + 1),
       L.ls,
-      0,
+      nGroups,
       m,
       ws.lmax,
       L.uvOff,
@@ -810,9 +845,7 @@ export class LegendreBlock {
       let lMin = lmax + 1;
       for (let g = 0; g < nGroups; g++) lMin = Math.min(lMin, ws.i32[L.ls / 4 + g]);
       if (lMin > lmax) continue;
-      const args = this.kernelArgs(m, L.data);
-      args[6] = nGroups;
-      ws.k.analysis(...args);
+      ws.k.analysis(...this.kernelArgs(m, L.data, nGroups));
       const off = ws.mOff[m];
       ws.k.reduce(L.data, L.mu + 8 * off, L.alm + 16 * off, lMin, lmax);
       this.retire(m);
@@ -835,9 +868,7 @@ export class LegendreBlock {
       for (let g = 0; g < nGroups; g++) lMin = Math.min(lMin, ws.i32[L.ls / 4 + g]);
       const off = ws.mOff[m];
       if (lMin <= lmax) ws.k.scale(L.data, L.mu + 8 * off, L.alm + 16 * off, lMin, lmax);
-      const args = this.kernelArgs(m, L.data);
-      args[6] = nGroups;
-      ws.k.synthesis(...args);
+      ws.k.synthesis(...this.kernelArgs(m, L.data, nGroups));
       if (this.slow) {
         const f = ws.f64;
         for (let k = this.kLo; k < count; k++) {

@@ -8,6 +8,7 @@ import { mergeConfig } from '../config/resolve.ts';
 import { loadConfig, type ConfigFileSources } from '../io/configFile.ts';
 import { PRESETS } from '../config/presets.ts';
 import type { Config } from '../config/schema.ts';
+import { lastWins, numberOrText } from './args.ts';
 
 interface Shortcut {
   readonly path: string;
@@ -26,7 +27,7 @@ export const SHORTCUTS: Readonly<Record<string, Shortcut>> = {
   threads: { path: 'tracking.workers', type: 'number', describe: 'CPU worker threads, 1..256 (default: all cores) [tracking.workers]' },
   b0: { path: 'field.b0UG', type: 'number', describe: 'regular field in uG, >= 0 [field.b0UG]' },
   brms: { path: 'field.turbulence.brmsUG', type: 'number', describe: 'turbulent rms field in uG, >= 0 [field.turbulence.brmsUG]' },
-  method: { path: 'field.turbulence.method', type: 'string', choices: ['modes', 'grid'], describe: 'turbulence realization [field.turbulence.method]' },
+  method: { path: 'field.turbulence.method', type: 'string', choices: ['modes', 'grid', 'nested-grids'], describe: 'turbulence realization (nested-grids needs field.turbulence.nestedGrids) [field.turbulence.method]' },
   modes: { path: 'field.turbulence.modes', type: 'number', describe: 'plane-wave modes, 1..16384 [field.turbulence.modes]' },
   'grid-n': { path: 'field.turbulence.gridN', type: 'number', describe: 'grid nodes per side, power of two 8..512 [field.turbulence.gridN]' },
   lmin: { path: 'field.turbulence.spectrum.lMinPc', type: 'number', describe: 'smallest turbulent wavelength in pc, > 0 [field.turbulence.spectrum.lMinPc]' },
@@ -40,9 +41,6 @@ export interface ConfigArgs {
   [shortcut: string]: unknown;
 }
 
-/** An option given twice arrives as an array; like --set, the later one wins. */
-const lastWins = (v: unknown): unknown => (Array.isArray(v) ? v[v.length - 1] : v);
-
 export function withConfigOptions<T>(y: Argv<T>, shortcuts: readonly string[] = Object.keys(SHORTCUTS)): Argv<T & ConfigArgs> {
   let out = y
     .option('preset', { type: 'string', describe: `start from a preset: ${Object.keys(PRESETS).join(', ')}`, group: 'Config:', coerce: lastWins })
@@ -55,7 +53,9 @@ export function withConfigOptions<T>(y: Argv<T>, shortcuts: readonly string[] = 
     }) as unknown as Argv<T & ConfigArgs>;
   for (const name of shortcuts) {
     const s = SHORTCUTS[name];
-    out = out.option(name, { type: s.type, describe: s.describe, choices: s.choices as string[] | undefined, group: 'Config shortcuts:', coerce: lastWins }) as Argv<T & ConfigArgs>;
+    // numbers without a yargs type: "abc" reaches the schema as typed, which names it
+    const typed = s.type === 'number' ? { requiresArg: true, coerce: numberOrText } : { type: s.type, coerce: lastWins };
+    out = out.option(name, { ...typed, describe: s.describe, choices: s.choices as string[] | undefined, group: 'Config shortcuts:' }) as Argv<T & ConfigArgs>;
   }
   return out;
 }
@@ -67,6 +67,22 @@ function pathObject(path: string, value: unknown): Record<string, unknown> {
   return obj;
 }
 
+/**
+ * A shortcut and a --set of the same field (or of an object holding it): --set wins, as
+ * documented, but say so rather than resolve it silently.
+ */
+function warnConflicts(args: ConfigArgs): void {
+  for (const spec of args.set ?? []) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0) continue; // parseOverride reports it
+    const key = spec.slice(0, eq).trim();
+    for (const [name, s] of Object.entries(SHORTCUTS)) {
+      const v = args[name];
+      if (v !== undefined && (s.path === key || s.path.startsWith(`${key}.`))) process.stderr.write(`crsky: warning: --set ${spec} overrides --${name} ${String(v)}\n`);
+    }
+  }
+}
+
 /** The validated config from --preset/--config, then shortcuts, then --set (later wins). */
 export function configFromArgs(args: ConfigArgs, extra: Record<string, unknown> = {}): { config: Config; input: Record<string, unknown>; baseDir: string } {
   let overrides: Record<string, unknown> = extra;
@@ -74,6 +90,7 @@ export function configFromArgs(args: ConfigArgs, extra: Record<string, unknown> 
     const v = args[name];
     if (v !== undefined) overrides = mergeConfig(overrides as never, pathObject(s.path, v) as never);
   }
+  warnConflicts(args);
   const src: ConfigFileSources = {
     preset: args.preset,
     file: args.config,

@@ -12,9 +12,31 @@ import { plotCommand } from './commands/plot.ts';
 import { scanCommand } from './commands/scan.ts';
 import { benchCommand } from './commands/bench.ts';
 import { configCommand } from './commands/config.ts';
+import { observeCommand } from './commands/observe.ts';
+import { serveCommand } from './commands/serve.ts';
 import { reproduceCommand } from './commands/reproduce.ts';
 import { UsageError } from './errors.ts';
+import { joinNegativeValues } from './args.ts';
 import { DeviceLimitError } from '../sim/types.ts';
+import { runInterruptCleanups } from '../output/interrupt.ts';
+import { crskyVersion } from '../output/version.ts';
+
+/** Exit codes of a run stopped by a signal: 128 + the signal's number, as shells report it. */
+const SIGNAL_EXIT: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * Ctrl-C or a scheduler's SIGTERM: undo what is held (run-directory locks, half-built merges),
+ * say so, and exit at once. Files need nothing: every write is atomic.
+ */
+function installSignalHandlers(): void {
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      const lines = runInterruptCleanups();
+      process.stderr.write(`\ncrsky: stopped by ${sig}${lines.length > 0 ? `; ${lines.join('; ')}` : ''}\n`);
+      process.exit(SIGNAL_EXIT[sig]);
+    });
+  }
+}
 
 
 /** Runs the CLI on `args` (without `node script`) and returns the process exit code. */
@@ -23,26 +45,31 @@ export async function main(args: readonly string[]): Promise<number> {
   const setExit = (code: number) => {
     exitCode = code;
   };
-  const parser = yargs([...args])
+  installSignalHandlers();
+  const parser = yargs(joinNegativeValues(args))
     .scriptName('crsky')
     .usage('$0 <command> [options]\n\nCosmic-ray back-tracking through turbulent magnetic fields: sky maps, C_l, diffusion.')
     .command(simulateCommand(setExit, args))
     .command(scanCommand(setExit))
     .command(diffusionCommand(setExit))
     .command(mergeCommand(setExit))
-    .command(analyzeCommand(setExit))
+    .command(analyzeCommand(setExit, args))
     .command(plotCommand(setExit))
     .command(benchCommand(setExit))
     .command(configCommand(setExit))
+    .command(observeCommand(setExit))
+    .command(serveCommand(setExit))
     .command(reproduceCommand(setExit, args))
-    .demandCommand(1, 'Name a command: simulate, scan, diffusion, merge, analyze, plot, bench, config.')
+    .demandCommand(1, 'Name a command: simulate, scan, diffusion, merge, analyze, plot, bench, config, observe, serve, reproduce.')
     .strict()
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    .version(crskyVersion())
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
+      // an option's coerce check (src/cli/args.ts) reaches here wrapped in yargs' YError
+      if (err?.name === 'YError') throw new UsageError(err.message);
       if (err) throw err;
       // Throw rather than return: yargs would otherwise still run the command's handler after a
       // validation failure (an unknown option, a bad choice), i.e. run with the bad arguments.

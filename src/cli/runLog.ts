@@ -2,6 +2,9 @@
  * What the commands that track particles print while they run: which backend runs and why, and
  * a progress bar (or JSON lines) over realizations with particles done and particle-steps/s.
  */
+import os from 'node:os';
+import type { Config } from '../config/schema.ts';
+import { describeWork, type RunEstimate } from '../pipeline/estimate.ts';
 import type { RunProgress } from '../pipeline/progress.ts';
 import { createProgress, type LogMode } from './progress.ts';
 
@@ -10,6 +13,20 @@ export function logTracking(log: LogMode): (backend: string, device: string, rea
   return (backend, device, reason) => {
     if (log === 'json') process.stderr.write(JSON.stringify({ event: 'backend', backend, device, reason }) + '\n');
     else if (log !== 'quiet') process.stderr.write(`crsky: backend ${backend} (${device}): ${reason}\n`);
+  };
+}
+
+/** A run estimated to take longer than this says so before it starts. */
+const LONG_RUN_S = 60;
+
+/** Prints the estimated work and time of a long run once tracking is about to start. */
+export function logEstimate(log: LogMode, config: Config): (work: { todo: readonly number[]; estimate: RunEstimate; backend: string }) => void {
+  return ({ todo, estimate, backend }) => {
+    const threads = config.tracking.workers ?? os.availableParallelism();
+    const w = describeWork(config, estimate, todo.length, backend, threads);
+    if (w.seconds < LONG_RUN_S || log === 'quiet') return;
+    if (log === 'json') process.stderr.write(JSON.stringify({ event: 'estimate', particleSteps: estimate.particleStepsPerRealization * todo.length, seconds: w.seconds }) + '\n');
+    else process.stderr.write(`crsky: ${w.text}; Ctrl-C stops it, --resume continues\n`);
   };
 }
 

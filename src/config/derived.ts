@@ -92,6 +92,12 @@ export function validateRun(cfg: Config): void {
   if (sphere !== undefined && cfg.tracking.maxTimePc !== undefined && cfg.tracking.maxTimePc < sphere) {
     throw new ConfigError(`config: tracking.maxTimePc = ${cfg.tracking.maxTimePc}: must be >= sphereRadiusPc = ${sphere} (no particle can reach the sphere sooner)`);
   }
+  const k = cfg.liouville.diffusion;
+  if (typeof k === 'object' && cfg.field.b0UG === 0 && k.parallelPc !== k.perpendicularPc) {
+    throw new ConfigError(
+      `config: liouville.diffusion = ${JSON.stringify(k)}: with field.b0UG = 0 there is no axis to be parallel to; give parallelPc = perpendicularPc`,
+    );
+  }
   const model = cfg.liouville.model;
   if (model === 'sphere' && sphere === undefined) {
     throw new ConfigError('config: liouville.model = "sphere": needs tracking.sphereRadiusPc (> 0)');

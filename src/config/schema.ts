@@ -8,6 +8,8 @@ import { z } from 'zod';
 const finite = () => z.number().refine(Number.isFinite, { message: 'must be a finite number' });
 const positive = () => finite().refine((v) => v > 0, { message: 'must be > 0' });
 const nonNegative = () => finite().refine((v) => v >= 0, { message: 'must be >= 0' });
+/** Snapshot labels t00, t01, ... follow the order given: an unsorted list is refused, not sorted silently. */
+const increasing = (a: readonly number[]) => a.every((v, i) => i === 0 || v > a[i - 1]);
 const isPowerOfTwo = (n: number) => Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
 
 /** A direction: a Cartesian vector in the simulation's equatorial axes, or sky angles in a frame. */
@@ -51,11 +53,61 @@ export const AhlersMertschSpectrumSchema = z
 export const SpectrumSchema = z.discriminatedUnion('kind', [KolmogorovSpectrumSchema, AhlersMertschSpectrumSchema]);
 export type Spectrum = z.infer<typeof SpectrumSchema>;
 
+const gridN = () =>
+  z
+    .number()
+    .int()
+    .refine((n) => isPowerOfTwo(n) && n >= 8 && n <= 512, { message: 'must be a power of two in 8..512' });
+
+/** An external field cube (turbulence/cube.ts, io/vectorCube.ts): periodic, n^3 nodes, n a power of two. */
+export const CubeSchema = z
+  .object({
+    files: z
+      .union([z.string(), z.tuple([z.string(), z.string(), z.string()])])
+      .describe('one file with all three components (.npy of shape (3,n,n,n) or (n,n,n,3); FITS with a 4D image, NAXIS4 = 3, or three 3D image HDUs) or three files [Bx, By, Bz]; relative paths from the config file'),
+    format: z.enum(['auto', 'npy', 'fits']).default('auto').describe('file format; auto: from the extension (.npy; .fits, .fit, .fts)'),
+    boxPc: positive().describe('side of the cubic box, pc, > 0; node (i,j,k) sits at (i,j,k)·boxPc/n and the field repeats with period boxPc'),
+    indexOrder: z
+      .enum(['xyz', 'zyx'])
+      .default('xyz')
+      .describe("spatial index order as written: numpy index order for .npy (a[i,j,k] at x_i,y_j,z_k for 'xyz'), NAXIS order for FITS (NAXIS1 = x for 'xyz'; a numpy [x,y,z] array saved by astropy is 'zyx')"),
+    unitUG: positive().default(1).describe('field value 1 in the file is this many uG, > 0'),
+    meanField: z
+      .enum(['as-b0', 'subtract', 'keep'])
+      .default('as-b0')
+      .describe("the cube's mean field: 'as-b0' adds it to b0 and keeps the fluctuations in the grid, 'subtract' drops it (b0 from b0UG/b0Direction only), 'keep' leaves it in the grid"),
+    rescaleToBrms: z.boolean().default(false).describe('scale the fluctuations so their rms over the nodes is turbulence.brmsUG (the mean is not scaled)'),
+  })
+  .strict();
+export type CubeConfig = z.infer<typeof CubeSchema>;
+
+/** One grid of a nested set: n^3 nodes, spacing in pc. */
+export const NestedGridSchema = z
+  .object({
+    n: gridN().describe('nodes per side (power of two, 8..512)'),
+    spacingPc: positive().describe('node spacing, pc, > 0; the grid is periodic with box n·spacingPc'),
+  })
+  .strict();
+
+/** Nested periodic grids (Giacinti & Sigl 2012), each carrying one band of the spectrum (turbulence/nestedGrids.ts). */
+export const NestedGridsSchema = z
+  .object({
+    grids: z.array(NestedGridSchema).min(2).max(8).describe('grids from the coarsest (carries the longest wavelengths) to the finest, 2..8'),
+    splitWavelengthsPc: z
+      .array(positive())
+      .min(1)
+      .describe('wavelengths where the band passes from one grid to the next, pc, strictly descending, one fewer than grids; grid i carries lambda in [split_i, split_(i-1)) (the coarsest up to lMaxPc, the finest down to lMinPc)'),
+  })
+  .strict()
+  .refine((g) => g.splitWavelengthsPc.length === g.grids.length - 1, { message: 'splitWavelengthsPc needs one entry fewer than grids', path: ['splitWavelengthsPc'] })
+  .refine((g) => g.splitWavelengthsPc.every((w, i) => i === 0 || w < g.splitWavelengthsPc[i - 1]), { message: 'splitWavelengthsPc must be strictly descending', path: ['splitWavelengthsPc'] });
+export type NestedGridsConfig = z.infer<typeof NestedGridsSchema>;
+
 export const TurbulenceSchema = z
   .object({
     brmsUG: nonNegative().default(1).describe('rms of the turbulent field, <dB^2> = brms^2, uG, >= 0'),
     spectrum: SpectrumSchema.default({ kind: 'kolmogorov', lMinPc: 1, lMaxPc: 100 }),
-    method: z.enum(['modes', 'grid']).default('modes').describe('plane-wave sum or FFT grid'),
+    method: z.enum(['modes', 'grid', 'nested-grids']).default('modes').describe('plane-wave sum, FFT grid, or nested FFT grids (nestedGrids)'),
     modes: z
       .number()
       .int()
@@ -67,17 +119,16 @@ export const TurbulenceSchema = z
       .string()
       .optional()
       .describe('CSV mode table (kx,ky,kz,ax,ay,az,phase; pc^-1, uG, rad) used instead of drawing modes'),
-    gridN: z
-      .number()
-      .int()
-      .refine((n) => isPowerOfTwo(n) && n >= 8 && n <= 512, { message: 'must be a power of two in 8..512' })
-      .default(64)
-      .describe('grid nodes per side (power of two, 8..512)'),
+    gridN: gridN().default(64).describe('grid nodes per side (power of two, 8..512)'),
     gridSpacingPc: positive()
       .optional()
       .describe('grid spacing, pc, > 0; default lMaxPc / gridN so the box holds the outer scale'),
+    nestedGrids: NestedGridsSchema.optional().describe("method 'nested-grids': the grids and the wavelengths where the band passes between them"),
+    cube: CubeSchema.optional().describe('external field cube used instead of drawing turbulence (spectrum, method and seed unused; brmsUG only with rescaleToBrms)'),
   })
-  .strict();
+  .strict()
+  .refine((t) => t.method !== 'nested-grids' || t.nestedGrids !== undefined, { message: "method 'nested-grids' needs nestedGrids", path: ['nestedGrids'] })
+  .refine((t) => t.cube === undefined || t.modeTableFile === undefined, { message: 'give either cube or modeTableFile, not both', path: ['cube'] });
 export type Turbulence = z.infer<typeof TurbulenceSchema>;
 
 export const FieldSchema = z
@@ -117,10 +168,12 @@ export const TrackingSchema = z
     stepPc: positive().optional().describe('fixed step, pc, > 0 and <= r_g; default min(r_g/20, lMin/4)'),
     timesPc: z
       .array(positive())
+      .refine(increasing, { message: 'must be in increasing order' })
       .default([])
       .describe('snapshot times (path length c·t), pc, each > 0'),
     timesOmega: z
       .array(positive())
+      .refine(increasing, { message: 'must be in increasing order' })
       .default([])
       .describe('snapshot times in units of 1/Omega (Omega = c/r_g in B0, or in brms if B0 = 0), each > 0'),
     sphereRadiusPc: positive().optional().describe('record the first crossing of this sphere around the observer, pc, > 0'),

@@ -18,3 +18,13 @@ export function launchSeed(masterSeed: number, index: number): string {
 export function noiseSeed(masterSeed: number, index: number): string {
   return `crsky:${masterSeed}:noise:${index}`;
 }
+
+/** Seed string of the Poisson events `crsky observe` draws for one observatory. */
+export function observeSeed(masterSeed: number, observatory: string): string {
+  return `crsky:${masterSeed}:observe:${observatory}`;
+}
+
+/** Seed string of grid `level` (0 = coarsest) of a nested-grid field drawn with seed `fieldSeedString`. */
+export function nestedGridSeed(fieldSeedString: string, level: number): string {
+  return `${fieldSeedString}:grid:${level}`;
+}

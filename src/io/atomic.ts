@@ -92,3 +92,35 @@ export async function writeFileAtomicAsync(path: string, data: FileData): Promis
   }
   fsyncDirBestEffort(dirname(path));
 }
+
+/**
+ * Creates `path` with `data` only if it does not exist (O_EXCL), flushed to disk: for lock files,
+ * where "already there" is the answer, not an error to retry. Throws the fs error (code EEXIST
+ * when taken) and never leaves a partial file behind.
+ */
+export function createFileExclusive(path: string, data: FileData): void {
+  const bytes = toBytes(data);
+  const fd = openSync(path, 'wx', 0o644);
+  try {
+    let off = 0;
+    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    unlinkSync(path);
+    throw e;
+  }
+  closeSync(fd);
+  fsyncDirBestEffort(dirname(path));
+}
+
+/**
+ * Puts a directory that was built aside (a temporary sibling) in place of `target`, which must
+ * not exist or be an empty directory: readers see no directory or the whole one, never a half.
+ * With `replaced` the old `target` is first moved there (same parent), for the caller to remove.
+ */
+export function publishDirectory(built: string, target: string, replaced?: string): void {
+  if (replaced !== undefined) renameSync(target, replaced);
+  renameSync(built, target);
+  fsyncDirBestEffort(dirname(target));
+}

@@ -18,7 +18,7 @@ export function readConfigFile(file: string): JsonObject {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(text.replace(/^\uFEFF/, '')); // a byte-order mark, as some editors write, is not content
   } catch (e) {
     throw new ConfigError(`--config ${file}: not valid JSON (${(e as Error).message})`);
   }

@@ -8,10 +8,13 @@ import { ConfigError } from '../config/errors.ts';
 import type { Config } from '../config/schema.ts';
 import type { FieldInputs } from '../turbulence/create.ts';
 import { loadModeTable } from './modeTableFile.ts';
+import { readVectorCube } from './vectorCube.ts';
 
 export function readFieldInputs(config: Config, baseDir: string): FieldInputs {
   const t = config.field.turbulence;
-  if (t.brmsUG === 0 || t.modeTableFile === undefined) return {};
+  if (t.brmsUG === 0) return {};
+  if (t.cube !== undefined) return { cube: readVectorCube(t.cube, baseDir) };
+  if (t.modeTableFile === undefined) return {};
   const file = isAbsolute(t.modeTableFile) ? t.modeTableFile : resolve(baseDir, t.modeTableFile);
   try {
     return { modeTable: loadModeTable(file) };

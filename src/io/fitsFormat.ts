@@ -126,7 +126,9 @@ export function isUnseen(v: number): boolean {
 // ---------------------------------------------------------------------------------------------
 // Header cards: formatting
 
-const BLOCK = 2880;
+/** FITS block size in bytes. */
+export const FITS_BLOCK = 2880;
+const BLOCK = FITS_BLOCK;
 const CARD = 80;
 const COMMENTARY = new Set(['HISTORY', 'COMMENT', '']);
 
@@ -249,7 +251,18 @@ function headerBytes(cards: readonly string[]): Uint8Array {
   const all = [...cards, pad80('END')];
   const nBlocks = Math.ceil((all.length * CARD) / BLOCK);
   const text = all.join('').padEnd(nBlocks * BLOCK, ' ');
-  return Buffer.from(text, 'latin1');
+  return latin1Bytes(text);
+}
+
+// Latin-1 by hand, not Node's Buffer: this module also runs in browsers (the page's FITS download).
+function latin1Bytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
+}
+
+function latin1Text(bytes: Uint8Array): string {
+  return String.fromCharCode(...bytes);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -298,7 +311,7 @@ function parseValueField(field: string, where: string): { value?: FitsValue; com
 }
 
 /** Parses header cards until END; returns the header and the number of 2880-byte blocks it used. */
-function parseHeader(bytes: Uint8Array, start: number, what: string): { header: FitsHeader; blocks: number } {
+export function parseHeader(bytes: Uint8Array, start: number, what: string): { header: FitsHeader; blocks: number } {
   const cards: FitsCard[] = [];
   let continuing = false;
   for (let off = start; ; off += CARD) {
@@ -307,7 +320,7 @@ function parseHeader(bytes: Uint8Array, start: number, what: string): { header: 
       const b = bytes[k];
       if (b < 0x20 || b > 0x7e) throw new Error(`${what}: header contains a non-ASCII byte at offset ${k} (not a FITS file?)`);
     }
-    const card = Buffer.from(bytes.subarray(off, off + CARD)).toString('latin1');
+    const card = latin1Text(bytes.subarray(off, off + CARD));
     const key = card.slice(0, 8).trimEnd();
     const where = `${what}, card ${(off - start) / CARD + 1} (${key || 'blank'})`;
     if (key === 'END') {
@@ -504,7 +517,7 @@ interface ColumnLayout {
 const TYPE_BYTES: Record<string, number> = { L: 1, B: 1, I: 2, J: 4, K: 8, A: 1, E: 4, D: 8, C: 8, M: 16, P: 8, Q: 16 };
 const NUMERIC = new Set(['B', 'I', 'J', 'K', 'E', 'D']);
 
-function intValue(h: FitsHeader, key: string, what: string, fallback?: number): number {
+export function intValue(h: FitsHeader, key: string, what: string, fallback?: number): number {
   const v = h.values[key];
   if (v === undefined) {
     if (fallback !== undefined) return fallback;
@@ -514,7 +527,8 @@ function intValue(h: FitsHeader, key: string, what: string, fallback?: number): 
   return v;
 }
 
-function dataSize(h: FitsHeader, what: string): number {
+/** Bytes of an HDU's data (before padding to whole blocks). */
+export function dataSize(h: FitsHeader, what: string): number {
   const bitpix = intValue(h, 'BITPIX', what);
   const naxis = intValue(h, 'NAXIS', what);
   if (naxis === 0) return 0;
@@ -597,7 +611,8 @@ export interface ReadHealpixOptions {
 /** Decodes a HEALPix map from the bytes of a FITS file. */
 export function decodeHealpixFits(bytes: Uint8Array, options: ReadHealpixOptions = {}): HealpixFitsMap {
   const what = options.source ?? 'FITS file';
-  if (bytes.length < BLOCK || Buffer.from(bytes.subarray(0, 9)).toString('latin1') !== 'SIMPLE  =') {
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) throw new Error(`${what}: gzip-compressed; decompress it first (gunzip)`);
+  if (bytes.length < BLOCK || latin1Text(bytes.subarray(0, 9)) !== 'SIMPLE  =') {
     throw new Error(`${what}: not a FITS file (it does not start with a SIMPLE card in a 2880-byte block)`);
   }
   const primary = parseHeader(bytes, 0, `${what} primary header`);

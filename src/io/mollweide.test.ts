@@ -201,6 +201,23 @@ describe('Mollweide rendering', () => {
     expect(svg).toContain('line two');
     expect(svg.match(/class="lat-label"/g)?.length).toBe(5); // ±60°, ±30°, 0°
   });
+
+  it('outline parallels (a field of view\'s declination limits) are solid lines across the ellipse at their latitude; poles are skipped', () => {
+    const m = spotMap(8, false, 0, 0, 20);
+    const o = { ordering: 'RING' as const, width: 640, outlineLatsDeg: [-26, 64, -90] };
+    const svg = mollweideSvg(m, o);
+    const lines = [...svg.matchAll(/class="outline" d="M([\d.]+) ([\d.]+)H([\d.]+)"/g)];
+    expect(lines.length).toBe(2);
+    const L = mollweideLayout(o);
+    for (const [i, lat] of [-26, 64].entries()) {
+      const [, x0, y, x1] = lines[i].map(Number);
+      expect(y).toBeCloseTo(mollweidePixel(L, 0, lat).py, 1);
+      // ends on the ellipse's edge: the points at lon0 ± 180° of that latitude
+      expect(x0).toBeCloseTo(mollweidePixel(L, 179.999999, lat).px, 1);
+      expect(x1).toBeCloseTo(mollweidePixel(L, -179.999999, lat).px, 1);
+    }
+    expect(() => new Resvg(svg)).not.toThrow();
+  });
 });
 
 describe('colormaps and ranges', () => {

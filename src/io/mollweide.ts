@@ -98,6 +98,8 @@ export interface MollweideOptions {
   readonly badColor?: string;
   /** Small note under the map's lower left, e.g. "equatorial (α, δ)". */
   readonly frameLabel?: string;
+  /** Parallels drawn as solid lines, e.g. the declination limits of an observatory's field of view. */
+  readonly outlineLatsDeg?: readonly number[];
 }
 
 export interface MollweideLayout {
@@ -317,6 +319,12 @@ export function mollweideSvg(map: ArrayLike<number>, o: MollweideOptions): strin
     const dLat = typeof g === 'number' ? g : g.lat;
     if (!(dLon > 0 && dLat > 0)) throw new Error('Mollweide: graticule spacing must be positive');
     out.push(graticuleSvg(L, lon0, dLon, dLat, fs));
+  }
+  for (const lat of o.outlineLatsDeg ?? []) {
+    if (!(Math.abs(lat) < 90)) continue; // a pole is a point, nothing to draw
+    const p = mollweidePixel(L, lon0, lat, lon0);
+    const hw = Math.cos(mollweideTheta(lat * DEG)) * (m.width / 2);
+    out.push(`<path class="outline" d="M${num(p.px - hw)} ${num(p.py)}H${num(p.px + hw)}" stroke="#000000" stroke-width="${num(fs * 0.14)}"/>`);
   }
   out.push(
     `<ellipse cx="${num(m.x + m.width / 2)}" cy="${num(m.y + m.height / 2)}" rx="${num(m.width / 2)}" ry="${num(m.height / 2)}" ` +

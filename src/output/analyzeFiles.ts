@@ -12,6 +12,39 @@ import { readHealpixFits, writeHealpixFits, type HealpixCoordsys } from '../io/f
 import { writeMollweide } from '../io/mollweide.ts';
 import { UNSEEN } from '../analysis/healpix.ts';
 import { analyzeMap, checkAnalyzeOptions, type AnalyzeOptions, type MapAnalysis } from '../pipeline/analyze.ts';
+import { checkDirTarget, ensureDir, readJsonFile } from './files.ts';
+import { writeJsonAtomic } from './runDir.ts';
+import { crskyVersion } from './version.ts';
+
+/** analyze's marker in its --out: what it wrote, so a later analyze may replace exactly that. */
+export const ANALYSIS_MARKER = 'analysis.json';
+
+interface AnalysisMarker {
+  readonly command: 'analyze';
+  readonly files: readonly string[];
+}
+
+/**
+ * Checks `out` before any work: absent, empty, or written by an earlier analyze (its marker lists
+ * every file there). Anything else is another command's (a run directory, the user's files) and
+ * is refused: no command overwrites another command's outputs. Returns the earlier files.
+ */
+function earlierAnalysis(out: string): string[] {
+  const who = `analyze --out ${out}`;
+  checkDirTarget(out, who);
+  if (!fs.existsSync(out)) return [];
+  const entries = fs.readdirSync(out).filter((e) => !/^\..+\.\d+\.[0-9a-f]+\.tmp$/.test(e));
+  if (entries.length === 0) return [];
+  const marker = path.join(out, ANALYSIS_MARKER);
+  const previous = fs.existsSync(marker) ? readJsonFile<Partial<AnalysisMarker>>(marker, `${who}: `) : null;
+  const known = new Set([ANALYSIS_MARKER, ...(previous?.command === 'analyze' && Array.isArray(previous.files) ? previous.files : [])]);
+  const foreign = previous?.command === 'analyze' ? entries.filter((e) => !known.has(e)) : entries;
+  if (foreign.length > 0) {
+    const shown = foreign.includes('manifest.json') ? 'a crsky run: manifest.json' : foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? ', …' : '');
+    throw new ConfigError(`${who}: holds files analyze did not write (${shown}); give a new or empty directory, or one an earlier analyze wrote`);
+  }
+  return [...known].filter((f) => f !== ANALYSIS_MARKER);
+}
 
 export interface AnalyzeFileOptions extends Omit<AnalyzeOptions, 'ordering'> {
   readonly column?: string;
@@ -27,8 +60,10 @@ export interface AnalyzeFileResult extends Omit<MapAnalysis, 'mask' | 'map' | 'r
 
 export const FRAME_NAME: Record<HealpixCoordsys, string> = { C: 'equatorial (α, δ)', G: 'galactic (l, b)', E: 'ecliptic (λ, β)' };
 
-export function analyzeFile(file: string, opts: AnalyzeFileOptions): AnalyzeFileResult {
+export function analyzeFile(file: string, opts: AnalyzeFileOptions, argv: readonly string[] = []): AnalyzeFileResult {
   if (!fs.existsSync(file)) throw new ConfigError(`analyze: ${file}: no such file`);
+  if (fs.statSync(file).isDirectory()) throw new ConfigError(`analyze: ${file}: is a directory, not a FITS file`);
+  const earlier = earlierAnalysis(opts.out);
   let fits: ReturnType<typeof readHealpixFits>;
   try {
     fits = readHealpixFits(file);
@@ -47,7 +82,7 @@ export function analyzeFile(file: string, opts: AnalyzeFileOptions): AnalyzeFile
     throw e;
   }
 
-  fs.mkdirSync(opts.out, { recursive: true });
+  ensureDir(opts.out, `analyze --out ${opts.out}`);
   const files: string[] = [];
   const note = (f: string) => {
     files.push(f);
@@ -92,6 +127,11 @@ export function analyzeFile(file: string, opts: AnalyzeFileOptions): AnalyzeFile
   }
   const ls = Float64Array.from({ length: a.lmax }, (_v, i) => i + 1);
   writeClPlot(note(path.join(opts.out, 'cl.png')), { label: 'C_ℓ', l: ls, cl: cl.subarray(1) }, { title: `Angular power spectrum of ${path.basename(file)}` });
+  const mine = files.map((f) => path.basename(f));
+  const marker: AnalysisMarker & Record<string, unknown> = { command: 'analyze', crsky: crskyVersion(), argv, map: path.resolve(file), createdAt: new Date().toISOString(), files: mine };
+  writeJsonAtomic(note(path.join(opts.out, ANALYSIS_MARKER)), marker);
+  // the earlier analysis's files this one did not replace would describe another analysis
+  for (const f of earlier) if (!mine.includes(f)) fs.rmSync(path.join(opts.out, f), { force: true });
   return {
     nside: a.nside,
     ordering: fits.ordering,

@@ -54,6 +54,13 @@ export function diffusionCsvColumns(res: DiffusionResult): Record<string, Float6
 }
 
 
+const CSV_TAG = '# crsky diffusion:';
+
+/** Whether a file's text is a table this command wrote (so --csv may replace it). */
+export function isDiffusionCsv(text: string): boolean {
+  return text.startsWith(CSV_TAG);
+}
+
 /** Writes the table as CSV with the run's parameters as comments. */
 export function writeDiffusionCsv(file: string, res: DiffusionResult): void {
   writeCsv(file, diffusionCsvColumns(res), [

@@ -1,26 +1,32 @@
 /**
  * The output directory of a run and its bookkeeping:
  *   manifest.json                 resolved config, provenance, status, timings
- *   realizations/rNNNNN.json      one record per finished realization (written last: the marker)
+ *   realizations/rNNNNN.json      one record per finished realization (written last: the marker),
+ *                                 with the config hash, backend and device that made it
  *   maps/rNNNNN_<label>.fits      relative-intensity map per realization and snapshot
  *   maps/mean_<label>.fits        ensemble mean
  *   fields/rNNNNN_modes.csv       the realization's plane waves (method 'modes')
  *   cl_<label>.csv, cl.csv, dipole.csv, diffusion.csv, plots
  * Every file is written atomically, so a run killed at any moment leaves only whole files, and
- * `--resume` trusts exactly the realizations whose record exists.
+ * `--resume` trusts exactly the realizations whose record exists and carries the run's config
+ * hash. A directory that is not a crsky run of the same config is never written into.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeFileAtomic } from '../io/atomic.ts';
+import { createFileExclusive, writeFileAtomic } from '../io/atomic.ts';
 import type { Config } from '../config/schema.ts';
 import { ConfigError } from '../config/errors.ts';
+import { checkDirTarget, ensureDir, readJsonFile, reason } from './files.ts';
+import { onInterrupt } from './interrupt.ts';
+import type { Manifest, StoredRealizationRecord } from './runRecords.ts';
 
 export const MANIFEST = 'manifest.json';
 export const RECORDS_DIR = 'realizations';
 export const MAPS_DIR = 'maps';
 export const FIELDS_DIR = 'fields';
+export const LOCK = '.crsky.lock';
 
 export function recordPath(out: string, index: number): string {
   return path.join(out, RECORDS_DIR, `r${String(index).padStart(5, '0')}.json`);
@@ -36,11 +42,16 @@ export function mapPath(out: string, index: number | 'mean', label: string): str
   return path.join(out, MAPS_DIR, `${who}_${label}.fits`);
 }
 
+/** The physics of a config: everything but the backend and thread count. */
+function physics(config: Config): Record<string, unknown> {
+  const { tracking, ...rest } = config;
+  const { backend: _backend, workers: _workers, ...kept } = tracking;
+  return { ...rest, tracking: kept };
+}
+
 /** Stable hash of the physics-relevant config (everything but the backend and thread count). */
 export function configHash(config: Config): string {
-  const { tracking, ...rest } = config;
-  const { backend: _backend, workers: _workers, ...physics } = tracking;
-  return createHash('sha256').update(stableStringify({ ...rest, tracking: physics })).digest('hex').slice(0, 16);
+  return createHash('sha256').update(stableStringify(physics(config))).digest('hex').slice(0, 16);
 }
 
 function stableStringify(v: unknown): string {
@@ -54,13 +65,27 @@ function stableStringify(v: unknown): string {
   return JSON.stringify(v);
 }
 
-export function writeJsonAtomic(file: string, value: unknown): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
+/** path → value of every leaf (arrays are leaves), sorted by path. */
+function leaves(v: unknown, prefix = '', out: Map<string, string> = new Map()): Map<string, string> {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    for (const k of Object.keys(v).sort()) leaves((v as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k, out);
+  } else {
+    out.set(prefix, v === undefined ? '(none)' : JSON.stringify(v));
+  }
+  return out;
 }
 
-export function readJson<T>(file: string): T {
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+/** "field.turbulence.modes 64 → 32, particles.rigidityPV 1.85 → 3": the physics that differs. */
+export function configDifferences(before: Config, after: Config): string[] {
+  const a = leaves(physics(before));
+  const b = leaves(physics(after));
+  const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
+  return keys.filter((k) => a.get(k) !== b.get(k)).map((k) => `${k} ${a.get(k) ?? '(none)'} → ${b.get(k) ?? '(none)'}`);
+}
+
+export function writeJsonAtomic(file: string, value: unknown): void {
+  ensureDir(path.dirname(file), `cannot write ${file}`);
+  writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
 }
 
 /** Indices of the realizations whose record exists in `out`. */
@@ -75,32 +100,106 @@ export function finishedRealizations(out: string): number[] {
     .sort((a, b) => a - b);
 }
 
+/** How record problems are worded: by --resume (paths relative to --out) or by merge. */
+export type RecordContext = { readonly kind: 'resume' } | { readonly kind: 'merge' };
+
 /**
- * Prepares `out` for a run. A fresh run needs an absent or empty directory (nothing of an
- * earlier run is overwritten by accident); `resume` needs the same physics config as the
- * manifest there.
+ * Reads realization `index`'s record from `dir` and checks it belongs there: it parses, holds
+ * that index, carries `hash` and names map files that exist. Throws ConfigError naming the file.
  */
-export function prepareOutDir(out: string, config: Config, resume: boolean): void {
-  const manifest = path.join(out, MANIFEST);
-  const makeDirs = () => {
-    fs.mkdirSync(path.join(out, MAPS_DIR), { recursive: true });
-    fs.mkdirSync(path.join(out, RECORDS_DIR), { recursive: true });
-    fs.mkdirSync(path.join(out, FIELDS_DIR), { recursive: true });
-  };
-  if (resume) {
-    if (!fs.existsSync(manifest)) return makeDirs(); // nothing to resume: start fresh
-    const prev = readJson<{ configHash?: string }>(manifest);
-    if (prev.configHash !== configHash(config)) {
+export function readRecord(dir: string, index: number, hash: string, mapCount: number, ctx: RecordContext): StoredRealizationRecord {
+  const file = recordPath(dir, index);
+  const rel = path.relative(dir, file);
+  const who = ctx.kind === 'resume' ? '--resume ' : 'merge: ';
+  const where = (r: string) => (ctx.kind === 'resume' ? `--resume ${dir}: ${r}` : `merge: ${path.join(dir, r)}`);
+  const rec = readJsonFile<Partial<StoredRealizationRecord>>(file, who);
+  if (rec === null || typeof rec !== 'object' || rec.index !== index || !Array.isArray(rec.maps)) {
+    throw new ConfigError(`${where(rel)}${ctx.kind === 'resume' ? '' : ':'} is not the record of realization ${index} (its index or maps are missing)`);
+  }
+  if (rec.configHash === undefined) {
+    // written by crsky before records carried the hash: nothing proves it belongs to this config
+    throw new ConfigError(`${where(rel)}${ctx.kind === 'resume' ? '' : ':'} has no config hash (written by an older crsky), so it cannot be checked against this run${ctx.kind === 'resume' ? '; use a new --out' : ''}`);
+  }
+  if (rec.configHash !== hash) {
+    const theirs = rec.configHash;
+    throw new ConfigError(
+      ctx.kind === 'resume'
+        ? `${where(rel)} was made by another config (config hash ${theirs}, this run ${hash}); use a new --out`
+        : `${where(rel)} was made by another config (config hash ${theirs}, the run's ${hash})`,
+    );
+  }
+  if (rec.maps.length !== mapCount || rec.maps.some((m) => typeof m?.file !== 'string')) {
+    throw new ConfigError(`${where(rel)}${ctx.kind === 'resume' ? '' : ':'} has ${rec.maps.length} maps where the config makes ${mapCount}`);
+  }
+  for (const m of rec.maps) {
+    if (!fs.existsSync(path.join(dir, m.file))) {
       throw new ConfigError(
-        `--resume ${out}: the config differs from the run there (config hash ${prev.configHash} vs ${configHash(config)}); use a new --out`,
+        ctx.kind === 'resume'
+          ? `${where(m.file)} is missing (named by ${rel}); remove that record to run the realization again`
+          : `${where(m.file)}: missing (named by ${rel})`,
       );
     }
-    return makeDirs();
   }
-  if (fs.existsSync(out) && fs.readdirSync(out).length > 0) {
-    throw new ConfigError(`--out ${out}: directory exists and is not empty; use --resume to continue that run or choose another --out`);
+  return rec as StoredRealizationRecord;
+}
+
+/** Names of a run directory's own entries (anything else marks a directory as someone else's). */
+function isRunEntry(name: string): boolean {
+  return (
+    [MANIFEST, RECORDS_DIR, MAPS_DIR, FIELDS_DIR, LOCK, 'cl.csv', 'dipole.csv', 'diffusion.csv'].includes(name) ||
+    /^cl_[\w-]+\.(csv|png|svg)$/.test(name) ||
+    /^map_mean_[\w-]+\.png$/.test(name) ||
+    /^\..+\.\d+\.[0-9a-f]+\.tmp$/.test(name)
+  );
+}
+
+/** What `--out` holds for a run, checked without writing anything. */
+export interface OutDirState {
+  /** The finished realizations there (validated records); empty for a fresh directory. */
+  readonly records: StoredRealizationRecord[];
+  /** The manifest there, if any. */
+  readonly manifest: Manifest | null;
+}
+
+/**
+ * Checks `out` for a run of `config`, writing nothing. A fresh run needs an absent or empty
+ * directory (nothing of an earlier run is overwritten by accident). `--resume` needs a crsky run
+ * of the same physics: a manifest with the same config hash, or (what a stopped merge or a lost
+ * manifest leaves) realization records that all carry that hash; every record is checked.
+ */
+export function inspectOutDir(out: string, config: Config, resume: boolean, mapCount: number): OutDirState {
+  checkDirTarget(out, `--out ${out}`);
+  const entries = fs.existsSync(out) ? fs.readdirSync(out) : [];
+  if (!resume) {
+    if (entries.length > 0) throw new ConfigError(`--out ${out}: directory exists and is not empty; use --resume to continue that run or choose another --out`);
+    return { records: [], manifest: null };
   }
-  makeDirs();
+  const hash = configHash(config);
+  const manifestFile = path.join(out, MANIFEST);
+  let manifest: Manifest | null = null;
+  if (fs.existsSync(manifestFile)) {
+    manifest = readJsonFile<Manifest>(manifestFile, '--resume ');
+    if (manifest?.configHash !== hash) {
+      const diff = manifest?.config ? configDifferences(manifest.config, config) : [];
+      throw new ConfigError(
+        `--resume ${out}: the config differs from the run there${diff.length > 0 ? `: ${diff.join(', ')}` : ` (config hash ${manifest?.configHash} vs ${hash})`}; use a new --out`,
+      );
+    }
+  }
+  const indices = finishedRealizations(out);
+  if (manifest === null && indices.length === 0) {
+    const foreign = entries.filter((e) => !isRunEntry(e));
+    if (foreign.length > 0) {
+      const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? ', …' : '');
+      throw new ConfigError(`--resume ${out}: not a crsky run (no manifest.json and no realization records, but ${shown}); use a new or empty --out`);
+    }
+  }
+  return { records: indices.map((r) => readRecord(out, r, hash, mapCount, { kind: 'resume' })), manifest };
+}
+
+/** Creates the run directory and its subdirectories. */
+export function createRunDirs(out: string): void {
+  for (const d of [MAPS_DIR, RECORDS_DIR, FIELDS_DIR]) ensureDir(path.join(out, d), `--out ${out}`);
 }
 
 /** Removes temp files left by a killed writer (atomic.ts names them .<name>.<pid>.<hex>.tmp). */
@@ -121,7 +220,12 @@ export function removeStaleTempFiles(out: string): number {
   return removed;
 }
 
-const LOCK = '.crsky.lock';
+interface LockOwner {
+  readonly pid: number;
+  readonly host: string;
+  readonly startedAt: string;
+  readonly command: string;
+}
 
 function processAlive(pid: number): boolean {
   try {
@@ -132,33 +236,73 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** The lock's owner: JSON, or the "pid host" of crsky before 0.1; null when unreadable. */
+function readLockOwner(file: string): LockOwner | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    const o = JSON.parse(text) as Partial<LockOwner>;
+    if (Number.isInteger(o.pid) && typeof o.host === 'string') return { pid: o.pid!, host: o.host, startedAt: String(o.startedAt ?? 'an unknown time'), command: String(o.command ?? 'crsky') };
+  } catch {
+    const m = /^(\d+) (\S+)$/.exec(text.trim());
+    if (m) return { pid: Number(m[1]), host: m[2], startedAt: 'an unknown time', command: 'crsky' };
+  }
+  return null;
+}
+
+export interface LockOptions {
+  /** Take the lock even if another process seems to hold it (--break-lock). */
+  readonly breakLock?: boolean;
+  /** What holds it, for the lock file (e.g. "simulate"). */
+  readonly command?: string;
+}
+
 /**
- * Takes the run directory for this process (a lock file holding pid and host), so two processes
- * never write, resume or clean the same run at once. A lock left by a dead process on this host
- * is taken over. Returns the release function.
+ * Takes the run directory for this process (a lock file with pid, host, start time and
+ * command), so two processes never write, resume or clean the same run at once. A lock left by
+ * a dead process on this host is taken over; any other is refused with whose it is and how to
+ * take it over (--break-lock). Released by the returned function, or on SIGINT/SIGTERM through
+ * src/output/interrupt.ts.
  */
-export function acquireRunLock(out: string): () => void {
+export function acquireRunLock(out: string, opts: LockOptions = {}): () => void {
   const file = path.join(out, LOCK);
-  const me = `${process.pid} ${os.hostname()}`;
+  const me: LockOwner = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), command: opts.command ?? 'crsky' };
+  const text = JSON.stringify(me);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      fs.writeFileSync(file, me, { flag: 'wx' });
-      return () => {
+      createFileExclusive(file, text);
+      const release = () => {
         try {
-          if (fs.readFileSync(file, 'utf8') === me) fs.unlinkSync(file);
+          if (fs.readFileSync(file, 'utf8') === text) fs.unlinkSync(file);
         } catch {
           // already gone
         }
       };
+      const unregister = onInterrupt(() => {
+        release();
+        return `${out} is unlocked: continue with --resume`;
+      });
+      return () => {
+        unregister();
+        release();
+      };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const [pidText, host] = fs.readFileSync(file, 'utf8').split(' ');
-      const pid = Number(pidText);
-      if (host !== os.hostname() || processAlive(pid)) {
-        throw new ConfigError(`--out ${out}: another crsky process (pid ${pid} on ${host}) is writing this run; wait for it, or remove ${file} if it is gone`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new ConfigError(`--out ${out}: cannot create the lock ${file} (${reason(e)})`);
+      const owner = readLockOwner(file);
+      const stale = owner !== null && owner.host === os.hostname() && !processAlive(owner.pid);
+      if (!opts.breakLock && !stale) {
+        throw new ConfigError(
+          owner === null
+            ? `--out ${out}: locked by an unknown process (unreadable lock file ${file}); if no crsky runs there, take the run over with --break-lock`
+            : `--out ${out}: locked by crsky pid ${owner.pid} on ${owner.host} since ${owner.startedAt} (${file}); if that process is gone, take the run over with --break-lock`,
+        );
       }
-      fs.unlinkSync(file); // stale: its process is gone
+      fs.unlinkSync(file); // stale (its process is gone) or broken on request
     }
   }
-  throw new ConfigError(`--out ${out}: could not take the lock ${file}`);
+  throw new ConfigError(`--out ${out}: could not take the lock ${file}; another process takes it at the same time`);
 }

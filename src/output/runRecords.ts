@@ -12,6 +12,8 @@ export interface StoredMapRecord extends MapRecord {
 }
 
 export interface StoredRealizationRecord extends Omit<RealizationRecord, 'maps'> {
+  /** The config hash of the run that made it (src/output/runDir.ts configHash): resume and merge check it. */
+  readonly configHash: string;
   readonly maps: readonly StoredMapRecord[];
 }
 
@@ -22,6 +24,15 @@ export interface StoredMapSummary extends MapSummary {
 export interface Shard {
   readonly index: number;
   readonly count: number;
+}
+
+/** Which backend made the realizations: one, or 'mixed' (only with --allow-mixed-backends), and per realization. */
+export interface ManifestBackend {
+  readonly requested: string;
+  readonly used: string;
+  readonly device: string;
+  readonly reason: string;
+  readonly realizations: readonly { readonly index: number; readonly backend: string; readonly device: string }[];
 }
 
 export interface Manifest {
@@ -36,16 +47,19 @@ export interface Manifest {
   readonly seed: number;
   readonly shard: Shard | null;
   readonly realizations: { readonly planned: number[]; readonly done: number[] };
-  readonly backend: { readonly requested: string; readonly used: string; readonly device: string; readonly reason: string } | null;
+  readonly backend: ManifestBackend | null;
   readonly machine: { readonly cpus: number; readonly cpu: string; readonly platform: string; readonly node: string };
   readonly timings: { readonly particleSteps: number; readonly trackingSeconds: number; readonly particleStepsPerSecond: number; readonly wallSeconds: number } | null;
   readonly maps: readonly StoredMapSummary[] | null;
+  /** Physics the config allows but the model does not (src/pipeline/plan.ts planWarnings). */
+  readonly warnings?: readonly string[];
 }
 
 /** The record as stored: the same fields in the same order, each map with its file. */
-export function storedRecord(record: RealizationRecord, files: readonly string[]): StoredRealizationRecord {
+export function storedRecord(record: RealizationRecord, files: readonly string[], configHash: string): StoredRealizationRecord {
   return {
     ...record,
+    configHash,
     maps: record.maps.map((m, i) => ({
       label: m.label,
       timePc: m.timePc,
@@ -58,5 +72,20 @@ export function storedRecord(record: RealizationRecord, files: readonly string[]
       noiseShuffled: m.noiseShuffled,
       validFraction: m.validFraction,
     })),
+  };
+}
+
+/** The manifest's backend: the one that made every realization, or 'mixed', and per realization. */
+export function manifestBackend(config: Config, records: readonly StoredRealizationRecord[], reason: string): ManifestBackend {
+  const sorted = [...records].sort((a, b) => a.index - b.index);
+  const kinds = new Set(sorted.map((r) => `${r.backend}\u0000${r.device}`));
+  const backends = new Set(sorted.map((r) => r.backend));
+  const first = sorted[0];
+  return {
+    requested: config.tracking.backend,
+    used: backends.size > 1 ? 'mixed' : (first?.backend ?? 'none'),
+    device: kinds.size > 1 ? [...new Set(sorted.map((r) => `${r.backend}: ${r.device}`))].join('; ') : (first?.device ?? ''),
+    reason,
+    realizations: sorted.map((r) => ({ index: r.index, backend: r.backend, device: r.device })),
   };
 }

@@ -9,29 +9,35 @@ import path from 'node:path';
 import type { Config } from '../config/schema.ts';
 import type { FieldInputs } from '../turbulence/create.ts';
 import type { CreatedTracker } from '../sim/node/backends.ts';
-import type { Preflight, TrackProgress, Tracker } from '../sim/types.ts';
+import { DeviceLimitError, type Preflight, type TrackProgress, type Tracker } from '../sim/types.ts';
 import { writeHealpixFits } from '../io/fits.ts';
 import { intensityMapFits } from '../io/intensityMap.ts';
 import { saveModeTable } from '../io/modeTableFile.ts';
+import { checkRunEstimate, estimateRun, type RunEstimate } from '../pipeline/estimate.ts';
 import { checkFieldInputs } from '../pipeline/fieldInputs.ts';
-import { makePlan, type RunPlan } from '../pipeline/plan.ts';
+import { makePlan, planWarnings, type RunPlan } from '../pipeline/plan.ts';
 import type { RunProgress } from '../pipeline/progress.ts';
 import { runRealization } from '../pipeline/realization.ts';
 import { writeEnsemble } from './ensembleFiles.ts';
+import { ConfigError } from '../config/errors.ts';
+import { validateRun } from '../config/derived.ts';
+import { nodeRunLimits } from './files.ts';
 import {
   acquireRunLock,
   configHash,
+  createRunDirs,
   fieldPath,
   finishedRealizations,
+  inspectOutDir,
   MANIFEST,
   mapPath,
-  prepareOutDir,
-  readJson,
+  readRecord,
   recordPath,
   removeStaleTempFiles,
   writeJsonAtomic,
 } from './runDir.ts';
-import { storedRecord, type Manifest, type Shard, type StoredMapSummary, type StoredRealizationRecord } from './runRecords.ts';
+import { storedRecord, manifestBackend, type Manifest, type Shard, type StoredMapSummary, type StoredRealizationRecord } from './runRecords.ts';
+import { readJsonFile } from './files.ts';
 import { crskyVersion, gitCommit } from './version.ts';
 
 export interface SimulateDirOptions {
@@ -46,8 +52,14 @@ export interface SimulateDirOptions {
   readonly argv?: readonly string[];
   /** Called once tracking starts, with the tracker that runs and why that one. */
   readonly onTracking?: (backend: string, device: string, reason: string) => void;
+  /** Called once the run directory is locked, before tracking: what this call will track. */
+  readonly onStart?: (work: { readonly todo: readonly number[]; readonly estimate: RunEstimate; readonly backend: string }) => void;
   readonly onProgress?: (p: RunProgress) => void;
   readonly signal?: AbortSignal;
+  /** Resume a run whose finished realizations ran on another backend or device (not bitwise reproducible). */
+  readonly allowMixedBackends?: boolean;
+  /** Take the run directory's lock even if another process seems to hold it. */
+  readonly breakLock?: boolean;
 }
 
 export interface SimulateDirResult {
@@ -60,6 +72,8 @@ export interface SimulateDirResult {
   readonly trackingSeconds: number;
   readonly realizationsRun: number;
   readonly realizationsSkipped: number;
+  /** Physics the config allows but the model does not (planWarnings). */
+  readonly warnings: readonly string[];
 }
 
 /** Realization indices of a shard: r with r mod count = index. */
@@ -88,26 +102,62 @@ function baseManifest(config: Config, planned: number[], shard: Shard | undefine
   };
 }
 
+/** The first record `tracker` must not continue (another backend, or another GPU), or null. */
+function backendConflict(records: readonly StoredRealizationRecord[], tracker: Tracker): StoredRealizationRecord | null {
+  // The float64 CPU tracker is bitwise the same on any thread count and CPU; a GPU's float32
+  // results depend on the device as well.
+  return records.find((r) => r.backend !== tracker.backend || (r.backend === 'webgpu' && r.device !== tracker.device)) ?? null;
+}
+
 export async function simulateToDir(config: Config, opts: SimulateDirOptions): Promise<SimulateDirResult> {
   const wall0 = performance.now();
+  // Everything that needs only the config and the directory is checked before the tracker
+  // opens and before anything is written; the estimate before the plan, which allocates the
+  // launch directions the estimate may refuse.
+  validateRun(config);
+  const estimate = estimateRun(config);
+  checkRunEstimate(config, estimate, nodeRunLimits());
   const plan = makePlan(config);
   checkFieldInputs(config, opts.inputs);
-  // The tracker first: a missing adapter or a request over the device's limits fails before
+  const planned = shardRealizations(config.realizations, opts.shard);
+  if (opts.shard && planned.length === 0) {
+    const { index, count } = opts.shard;
+    throw new ConfigError(
+      `--shard ${index}/${count}: no realization falls in it (realizations = ${config.realizations}: r mod ${count} = ${index} needs realizations >= ${index + 1}); use at most ${config.realizations} shards`,
+    );
+  }
+  const state = inspectOutDir(opts.out, config, opts.resume, plan.maps.length);
+  // The tracker next: a missing adapter or a request over the device's limits fails before
   // anything is written.
   const opened = await opts.openTracker();
   try {
     const t = config.field.turbulence;
     const hasTurbulence = t.brmsUG > 0;
+    if (hasTurbulence && t.method === 'nested-grids' && opened.tracker.backend !== 'cpu') {
+      throw new DeviceLimitError(`${opened.tracker.backend}: nested grids run on the cpu backend only so far (tracking.backend: 'cpu')`);
+    }
+    const gridN = !hasTurbulence ? 0 : t.cube !== undefined ? (opts.inputs.cube?.n ?? 0) : t.method === 'grid' && t.modeTableFile === undefined ? t.gridN : 0;
     (opened.tracker as Tracker & Partial<Preflight>).preflight?.({
-      modes: hasTurbulence && t.method === 'modes' ? t.modes : 0,
-      gridN: hasTurbulence && t.method === 'grid' && t.modeTableFile === undefined ? t.gridN : 0,
+      modes: hasTurbulence && t.method === 'modes' && t.cube === undefined ? t.modes : 0,
+      gridN,
       particles: plan.directions.length / 3,
     });
-    prepareOutDir(opts.out, config, opts.resume);
-    const release = acquireRunLock(opts.out);
+    const done = new Set(state.records.map((r) => r.index));
+    const mine = new Set(planned);
+    const t0 = opened.tracker;
+    const other = planned.some((r) => !done.has(r)) ? backendConflict(state.records.filter((r) => mine.has(r.index)), t0) : null;
+    if (other && !opts.allowMixedBackends) {
+      const now = other.backend === t0.backend ? `${t0.backend} (${t0.device})` : t0.backend;
+      const hint = other.backend !== t0.backend ? `resume with --backend ${other.backend}, or pass` : 'pass';
+      throw new ConfigError(
+        `--resume ${opts.out}: realization ${other.index} ran on ${other.backend} (${other.device}), this call runs ${now}; one run on two backends is not bitwise reproducible: ${hint} --allow-mixed-backends`,
+      );
+    }
+    createRunDirs(opts.out);
+    const release = acquireRunLock(opts.out, { breakLock: opts.breakLock, command: 'simulate' });
     try {
       removeStaleTempFiles(opts.out);
-      return await runLocked(config, plan, opts, wall0, opened);
+      return await runLocked(config, plan, planned, estimate, opts, wall0, opened);
     } finally {
       release();
     }
@@ -129,33 +179,32 @@ async function runAndStore(plan: RunPlan, tracker: Tracker, index: number, opts:
     // The realization's exact plane waves, so other codes (or `modeTableFile`) can rerun it.
     saveModeTable(fieldPath(opts.out, index), res.field.turbulence.table);
   }
-  const record = storedRecord({ ...res.record, seconds: (performance.now() - t0) / 1000 }, files);
+  const record = storedRecord({ ...res.record, seconds: (performance.now() - t0) / 1000 }, files, configHash(plan.config));
   writeJsonAtomic(recordPath(opts.out, index), record);
   return record;
 }
 
-async function runLocked(config: Config, plan: RunPlan, opts: SimulateDirOptions, wall0: number, opened: CreatedTracker): Promise<SimulateDirResult> {
-  const planned = shardRealizations(config.realizations, opts.shard);
+async function runLocked(config: Config, plan: RunPlan, planned: number[], estimate: RunEstimate, opts: SimulateDirOptions, wall0: number, opened: CreatedTracker): Promise<SimulateDirResult> {
   const manifestFile = path.join(opts.out, MANIFEST);
-  const previous = fs.existsSync(manifestFile) ? readJson<Manifest>(manifestFile) : null;
+  const previous = fs.existsSync(manifestFile) ? readRecordManifest(manifestFile) : null;
   let manifest = baseManifest(config, planned, opts.shard, opts.argv, previous?.createdAt ?? new Date().toISOString());
-  writeJsonAtomic(manifestFile, manifest);
-
+  const warnings = planWarnings(plan);
+  // Read again under the lock: only now can no other process add records.
+  const hash = configHash(config);
   const finished = new Set(finishedRealizations(opts.out));
   const todo = planned.filter((r) => !finished.has(r));
-  const records: StoredRealizationRecord[] = planned.filter((r) => finished.has(r)).map((r) => readJson<StoredRealizationRecord>(recordPath(opts.out, r)));
-  let backendUsed = records[0]?.backend ?? 'none';
-  let device = records[0]?.device ?? '';
+  const records: StoredRealizationRecord[] = planned.filter((r) => finished.has(r)).map((r) => readRecord(opts.out, r, hash, plan.maps.length, { kind: 'resume' }));
+  manifest = { ...manifest, realizations: { planned, done: records.map((x) => x.index).sort((a, b) => a - b) }, warnings };
+  writeJsonAtomic(manifestFile, manifest);
   let reason = 'all realizations were already done';
   let steps = 0;
   let trackingSeconds = 0;
 
   if (todo.length > 0) {
     const tracker = opened.tracker;
-    backendUsed = tracker.backend;
-    device = tracker.device;
     reason = opened.reason;
     opts.onTracking?.(tracker.backend, tracker.device, reason);
+    opts.onStart?.({ todo, estimate, backend: tracker.backend });
     for (const [i, r] of todo.entries()) {
       const t0 = performance.now();
       const rec = await runAndStore(plan, tracker, r, opts, (p) =>
@@ -169,6 +218,7 @@ async function runLocked(config: Config, plan: RunPlan, opts: SimulateDirOptions
       opts.onProgress?.({ done: i + 1, total: todo.length, particleSteps: steps, seconds: trackingSeconds });
     }
   }
+  const backend = manifestBackend(config, records, reason);
 
   const summaries = writeEnsemble(plan, records, opts.out);
   manifest = {
@@ -176,7 +226,7 @@ async function runLocked(config: Config, plan: RunPlan, opts: SimulateDirOptions
     status: 'complete',
     updatedAt: new Date().toISOString(),
     realizations: { planned, done: records.map((x) => x.index).sort((a, b) => a - b) },
-    backend: { requested: config.tracking.backend, used: backendUsed, device, reason },
+    backend,
     timings: {
       particleSteps: steps,
       trackingSeconds,
@@ -189,15 +239,21 @@ async function runLocked(config: Config, plan: RunPlan, opts: SimulateDirOptions
   return {
     plan,
     summaries,
-    backend: backendUsed,
-    device,
+    backend: backend.used,
+    device: backend.device,
     backendReason: reason,
     particleSteps: steps,
     trackingSeconds,
     realizationsRun: todo.length,
     realizationsSkipped: planned.length - todo.length,
+    warnings,
   };
 }
+
+function readRecordManifest(file: string): Manifest {
+  return readJsonFile<Manifest>(file, '--resume ');
+}
+
 
 /** The short text summary printed after a run. */
 export function summaryText(res: SimulateDirResult, out: string): string {
@@ -220,5 +276,6 @@ export function summaryText(res: SimulateDirResult, out: string): string {
   }
   const extra = ['dipole.csv', 'diffusion.csv'].filter((f) => fs.existsSync(path.join(out, f)));
   lines.push(`outputs in ${out}: manifest.json, maps/, ${last.files.clCsv}, ${[...extra, last.files.mapPng, last.files.clPng].join(', ')}`);
+  for (const w of res.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');
 }

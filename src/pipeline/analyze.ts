@@ -47,6 +47,16 @@ export interface MapAnalysis {
   readonly residualDescription: string | null;
 }
 
+/**
+ * crsky's one C_l convention: the C_l of a full-sky map minus its monopole (the least-squares
+ * I_0 of healpy's fit_dipole), anafast with 3 Jacobi iterations. Without the subtraction the
+ * quadrature leaks the monopole (1 for a relative intensity) into even l at low N_side; every
+ * C_l crsky reports (per realization, of the mean map, of the noise skies, `analyze`) is this.
+ */
+export function clMinusMonopole(map: ArrayLike<number>, lmax: number, monopole: number = dipoleFromMap(map).monopole): Float64Array {
+  return anafast(Float64Array.from(map, (v) => v - monopole), { lmax, iterations: 3 });
+}
+
 function isValid(v: number): boolean {
   return Number.isFinite(v) && v !== UNSEEN;
 }

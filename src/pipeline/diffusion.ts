@@ -16,6 +16,7 @@ import { isotropicDirections, logSpacedTimes } from '../sim/launch.ts';
 import type { Tracker } from '../sim/types.ts';
 import { runningDiffusion, type DiffusionRealization, type DiffusionRow } from '../analysis/diffusion.ts';
 import { checkFieldInputs } from './fieldInputs.ts';
+import { checkDiffusionEstimate, estimateDiffusion, type DiffusionOptionNames, type RunLimits } from './estimate.ts';
 import type { RunProgress } from './progress.ts';
 
 export interface DiffusionOptions {
@@ -61,7 +62,16 @@ export interface DiffusionPlan {
   readonly gyroradiusPc: number;
 }
 
-export function planDiffusion(config: Config, opts: Pick<DiffusionOptions, 'rgOverLc' | 'tMinPc' | 'tMaxPc' | 'nTimes' | 'inputs'>): DiffusionPlan {
+/** What planDiffusion checks the run against: particles per realization, a memory limit, option names for messages. */
+export interface DiffusionChecks {
+  readonly particles?: number;
+  readonly limits?: RunLimits;
+  readonly names?: DiffusionOptionNames;
+}
+
+const API_NAMES: DiffusionOptionNames = { prefix: 'diffusion: ', particles: 'particles', nTimes: 'nTimes', tMax: 'tMaxPc' };
+
+export function planDiffusion(config: Config, opts: Pick<DiffusionOptions, 'rgOverLc' | 'tMinPc' | 'tMaxPc' | 'nTimes' | 'inputs'> & DiffusionChecks): DiffusionPlan {
   const inputs = opts.inputs ?? {};
   checkFieldInputs(config, inputs);
   const first = createField(config.field, fieldSeed(config.seed, 0), inputs);
@@ -78,6 +88,9 @@ export function planDiffusion(config: Config, opts: Pick<DiffusionOptions, 'rgOv
   const tMin = opts.tMinPc ?? scale / 10;
   const tMax = opts.tMaxPc ?? 100 * scale;
   if (!(tMin <= tMax)) throw new ConfigError(`--tmin ${tMin} pc: must be <= --tmax ${tMax} pc (defaults: L_c/10 and 100 L_c)`);
+  // before the times array: --nt 1e9 must be refused, not allocated
+  const est = estimateDiffusion(cfg, opts.particles ?? 1, opts.nTimes, tMax, h);
+  checkDiffusionEstimate(est, opts.names ?? API_NAMES, opts.limits);
   return { config: cfg, inputs, first, timesPc: logSpacedTimes(tMin, tMax, opts.nTimes), stepPc: h, gyroradiusPc: rg };
 }
 

@@ -5,7 +5,7 @@
  * writes the tables and figures.
  */
 import { clStats, noiseSubtractedCl, ratioToDipole } from '../analysis/ensemble.ts';
-import { anafast } from '../analysis/harmonics.ts';
+import { clMinusMonopole } from './analyze.ts';
 import type { MapSpec, RunPlan } from './plan.ts';
 import { dipoleOf, type Dipole, type MapRecord, type RealizationRecord } from './realization.ts';
 
@@ -105,7 +105,7 @@ function combineMap<R extends RealizationRecord>(plan: RunPlan, spec: MapSpec, m
   const ns = noiseSubtractedCl(stats, noise);
   const ratio = ratioToDipole(ns.chat, ns.variance);
   // C_l of the mean map: the <f1><f2> (standard-diffusion) part of Eq. 67-68.
-  const standard = anafast(mean, { lmax: plan.lmax });
+  const standard = clMinusMonopole(mean, plan.lmax);
   const n = recs.length;
   const standardUnbiased = standard.map((v, i) => (n > 1 ? (n * v - stats.mean[i]) / (n - 1) : NaN));
   const l = Float64Array.from(stats.mean, (_v, i) => i);

@@ -11,6 +11,18 @@ import { gridSpecOf } from '../turbulence/grid.ts';
 export function checkFieldInputs(config: Config, inputs: FieldInputs): void {
   const t = config.field.turbulence;
   if (t.brmsUG === 0) return; // createField ignores the turbulence settings then
+  if (t.cube !== undefined) {
+    const cube = inputs.cube;
+    if (cube === undefined) throw new ConfigError(`config: field.turbulence.cube.files = ${JSON.stringify(t.cube.files)}: the cube was not given (read it with readVectorCube and pass it as inputs.cube)`);
+    // the default step comes from lMinPc: it must not exceed the cube's smallest wavelength
+    const lMin = (2 * t.cube.boxPc) / cube.n;
+    if (t.spectrum.lMinPc > lMin * (1 + 1e-6)) {
+      throw new ConfigError(
+        `config: field.turbulence.spectrum.lMinPc = ${t.spectrum.lMinPc}: the cube (${cube.n}^3 nodes over ${t.cube.boxPc} pc) has wavelengths down to ${+lMin.toPrecision(6)} pc; set lMinPc <= that (it sets the default step)`,
+      );
+    }
+    return;
+  }
   if (t.modeTableFile !== undefined) {
     const name = JSON.stringify(t.modeTableFile);
     if (inputs.modeTable === undefined) {

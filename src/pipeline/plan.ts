@@ -97,3 +97,28 @@ export function makePlan(config: Config): RunPlan {
     lmax: 3 * p.nside - 1,
   };
 }
+
+/**
+ * Physics the config allows but the model does not: a gradient so steep that |∇φ|/φ times the
+ * distance a particle can travel (T, or the sphere radius) reaches 1, where f = φ + Δr·∇φ can go
+ * negative; a homogeneous dipole of amplitude >= 1. One line per map, for the run's summary.
+ */
+export function planWarnings(plan: RunPlan): string[] {
+  const c = plan.config;
+  const g = c.liouville.gradient.magnitudePerPc;
+  const out: string[] = [];
+  if (c.liouville.model === 'dipole') {
+    if (c.liouville.dipoleAmplitude >= 1) out.push(`liouville.dipoleAmplitude = ${c.liouville.dipoleAmplitude} >= 1: the intensity 1 + δ·n goes negative`);
+    return out;
+  }
+  for (const m of plan.maps) {
+    const reach = Number.isFinite(m.timePc) ? m.timePc : (c.tracking.sphereRadiusPc ?? 0);
+    const what = Number.isFinite(m.timePc) ? `T = ${reach.toPrecision(4)} pc` : `sphere radius ${reach} pc`;
+    if (g * reach >= 1) {
+      out.push(
+        `[${m.label}] |∇φ|/φ · ${Number.isFinite(m.timePc) ? 'T' : 'R'} = ${(g * reach).toPrecision(3)} >= 1 (${what}): the intensity of the gradient model can go negative; lower liouville.gradient.magnitudePerPc or the ${Number.isFinite(m.timePc) ? 'time' : 'radius'}`,
+      );
+    }
+  }
+  return out;
+}

@@ -13,7 +13,6 @@ import type { FieldData, FieldSummary } from '../turbulence/field.ts';
 import type { EndStates, TrackProgress, Tracker } from '../sim/types.ts';
 import { dipoleFromMap } from '../analysis/dipole.ts';
 import { backtrackingNoiseLevel } from '../analysis/ensemble.ts';
-import { anafast } from '../analysis/harmonics.ts';
 import { removeMultipoles } from '../analysis/multipoles.ts';
 import {
   diffusionTensor,
@@ -25,6 +24,7 @@ import {
   sphereDensity,
   type Tensor3,
 } from '../analysis/liouville.ts';
+import { clMinusMonopole } from './analyze.ts';
 import type { MapSpec, RunPlan } from './plan.ts';
 import { sumRuleOf, type SumRule } from './sumRule.ts';
 
@@ -42,7 +42,7 @@ export interface MapRecord {
   readonly label: string;
   readonly timePc: number | null;
   readonly omegaT: number | null;
-  /** C_l of the relative-intensity map, l = 0 .. lmax (anafast, 3 Jacobi iterations). */
+  /** C_l of the relative-intensity map minus its monopole, l = 0 .. lmax (clMinusMonopole). */
   readonly cl: number[];
   /** Dipole vector of the map in the map's frame, its amplitude and direction (degrees). */
   readonly dipole: Dipole;
@@ -171,7 +171,7 @@ export async function runRealization(plan: RunPlan, tracker: Tracker, index: num
     const { f, k, measured } = densities(plan, es, spec);
     const map = relativeIntensity(pixelMeans(f, plan.perPixel));
     maps.push(map);
-    const cl = anafast(map, { lmax: plan.lmax });
+    const cl = clMinusMonopole(map, plan.lmax);
     const noiseMap = shuffledSky(f, map, plan.perPixel, `${noiseSeed(plan.config.seed, index)}:${m}`);
     let valid = 0;
     for (const v of f) if (Number.isFinite(v)) valid++;
@@ -187,7 +187,7 @@ export async function runRealization(plan: RunPlan, tracker: Tracker, index: num
         k === null
           ? null
           : backtrackingNoiseLevel({ npix: plan.npix, timePc: spec.timePc, diffusionTensor: k, gradient: plan.gradient, particlesPerPixel: plan.perPixel }),
-      noiseShuffled: whiteLevel(anafast(noiseMap, { lmax: plan.lmax })),
+      noiseShuffled: whiteLevel(clMinusMonopole(noiseMap, plan.lmax)),
       validFraction: valid / f.length,
       sumRule: sumRuleOf(plan, es, spec, map, cl),
     };

@@ -7,9 +7,11 @@
  *   res.ensemble.maps[0].cl.mean  // <C_l> of the first snapshot
  */
 import type { Config } from '../config/schema.ts';
+import { validateRun } from '../config/derived.ts';
 import type { FieldInputs } from '../turbulence/create.ts';
 import type { Tracker } from '../sim/types.ts';
 import { combineRealizations, type EnsembleProducts } from './ensemble.ts';
+import { checkRunEstimate, estimateRun, type RunLimits } from './estimate.ts';
 import { checkFieldInputs } from './fieldInputs.ts';
 import { makePlan, type RunPlan } from './plan.ts';
 import type { RunProgress } from './progress.ts';
@@ -24,6 +26,8 @@ export interface SimulationOptions {
   /** Called after each realization, e.g. to show the ensemble as it grows. */
   readonly onRealization?: (r: RealizationResult) => void;
   readonly signal?: AbortSignal;
+  /** Refuse a run that needs more memory than this (the step bound applies always). */
+  readonly limits?: RunLimits;
 }
 
 export interface SimulationResult {
@@ -39,6 +43,8 @@ export interface SimulationResult {
 }
 
 export async function runSimulation(config: Config, tracker: Tracker, opts: SimulationOptions = {}): Promise<SimulationResult> {
+  validateRun(config);
+  checkRunEstimate(config, estimateRun(config), opts.limits); // before the plan allocates what it may refuse
   const plan = makePlan(config);
   const inputs = opts.inputs ?? {};
   checkFieldInputs(config, inputs);

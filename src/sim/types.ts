@@ -6,7 +6,7 @@
 import type { FieldData } from '../turbulence/field.ts';
 import type { Vec3 } from '../config/vec3.ts';
 
-export type BackendName = 'cpu' | 'webgpu';
+export type BackendName = 'cpu' | 'webgpu' | 'gpujs';
 
 export interface StopConditions {
   /**

@@ -6,6 +6,8 @@ import type { FieldConfig } from '../config/schema.ts';
 import { MODE_A, MODE_K, MODE_STRIDE, type FieldData, type FieldSummary, type ModeTurbulence, type TurbulenceData } from './field.ts';
 import { generateGrid, gridCorrelationLengthPc, gridSpecOf } from './grid.ts';
 import { drawPlaneWaves } from './planeWaves.ts';
+import { cubeFieldFromConfig, type VectorCube } from './cube.ts';
+import { nestedGridField } from './nestedGrids.ts';
 import { regularField } from './regular.ts';
 import { correlationLengthPc, describeSpectrum, discreteCorrelationLengthPc } from './spectrum.ts';
 import type { Vec3 } from '../config/vec3.ts';
@@ -16,6 +18,8 @@ import type { Vec3 } from '../config/vec3.ts';
  */
 export interface FieldInputs {
   readonly modeTable?: ModeTurbulence;
+  /** The cube of `cube.files` (src/io/vectorCube.ts reads it). */
+  readonly cube?: VectorCube;
 }
 
 /**
@@ -35,6 +39,13 @@ export function createField(cfg: FieldConfig, seed: string, inputs: FieldInputs 
   if (t.brmsUG === 0) {
     return field(b0, null, { b0, brmsUG: 0, lMinPc: 0, lMaxPc: 0, correlationLengthPc: 0, description: 'no turbulence (brmsUG = 0)' });
   }
+  if (t.cube !== undefined) {
+    if (inputs.cube === undefined) {
+      throw new Error(`field.turbulence.cube.files = ${JSON.stringify(t.cube.files)}: the cube itself must be given (inputs.cube; src/io/vectorCube.ts reads it)`);
+    }
+    return cubeFieldFromConfig(cfg, inputs.cube);
+  }
+  if (t.method === 'nested-grids') return nestedGridField(cfg, seed);
   if (t.modeTableFile !== undefined) {
     const modes = inputs.modeTable;
     if (modes === undefined) {

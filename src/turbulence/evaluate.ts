@@ -7,6 +7,7 @@ import {
   type FieldData,
   type GridTurbulence,
   type ModeTurbulence,
+  type PeriodicGrid,
 } from './field.ts';
 
 /** Writes B(x, y, z) in uG into out[0..2]. */
@@ -51,8 +52,28 @@ function modeEvaluator(t: ModeTurbulence): FieldEvaluator {
   };
 }
 
-/** Trilinear interpolation on the periodic grid (node (i,j,k) sits at (i,j,k)·spacing). */
+/**
+ * A grid's field; nested grids (t.finer) are summed coarse to fine. A single grid goes through
+ * trilinearEvaluator alone, so its values are bitwise what they were before nesting existed.
+ */
 function gridEvaluator(t: GridTurbulence): FieldEvaluator {
+  const coarse = trilinearEvaluator(t);
+  if (t.finer === undefined || t.finer.length === 0) return coarse;
+  const finer = t.finer.map(trilinearEvaluator);
+  const tmp = new Float64Array(3);
+  return (x, y, z, out) => {
+    coarse(x, y, z, out);
+    for (const f of finer) {
+      f(x, y, z, tmp);
+      out[0] += tmp[0];
+      out[1] += tmp[1];
+      out[2] += tmp[2];
+    }
+  };
+}
+
+/** Trilinear interpolation on the periodic grid (node (i,j,k) sits at (i,j,k)·spacing). */
+function trilinearEvaluator(t: PeriodicGrid): FieldEvaluator {
   const { n, data } = t;
   const inv = 1 / t.spacingPc;
   const mask = n - 1; // n is a power of two: periodic wrap by masking

@@ -26,11 +26,26 @@ export interface ModeTurbulence {
  * data[3·(i + n·(j + n·k)) + c] is component c (uG) of dB at that node; between nodes the
  * field is the trilinear interpolation of the 8 surrounding nodes.
  */
-export interface GridTurbulence {
-  readonly kind: 'grid';
+export interface PeriodicGrid {
   readonly n: number;
   readonly spacingPc: number;
   readonly data: Float32Array;
+}
+
+export interface GridTurbulence extends PeriodicGrid {
+  readonly kind: 'grid';
+  /**
+   * Nested grids (nestedGrids.ts): further periodic grids, each with its own n and spacing,
+   * whose trilinear fields add to this grid's: dB = Σ over this grid and `finer`. A backend that
+   * does not sum them must refuse the field (hasNestedGrids), not drop them.
+   */
+  readonly finer?: readonly PeriodicGrid[];
+}
+
+/** Whether the field's turbulence is a nested set of grids (more than one grid to sum). */
+export function hasNestedGrids(field: FieldData): boolean {
+  const t = field.turbulence;
+  return t !== null && t.kind === 'grid' && t.finer !== undefined && t.finer.length > 0;
 }
 
 export type TurbulenceData = ModeTurbulence | GridTurbulence;

@@ -155,9 +155,18 @@ export function gridCorrelationLengthPc(spectrum: Spectrum, spec: GridSpec): num
  */
 export function generateGrid(spectrum: Spectrum, brmsUG: number, spec: GridSpec, seed: string): GridTurbulence {
   checkBandOnGrid(spectrum, spec);
+  return generateGridFromPower(latticePower(spectrum, spec), brmsUG, spec, seed);
+}
+
+/**
+ * The recipe of the file comment with a given trace variance per lattice point, as a function of
+ * the signed lattice indices (a, b, c) (only its ratios matter: the result is normalized to mean
+ * |dB|^2 = brmsUG^2 over the nodes). It must be even in each index and 0 at k = 0 and on the
+ * Nyquist planes. nestedGrids.ts gives each grid its own band this way.
+ */
+export function generateGridFromPower(power: (a: number, b: number, c: number) => number, brmsUG: number, spec: GridSpec, seed: string): GridTurbulence {
   const { n, spacingPc } = spec;
   const nodes = n * n * n;
-  const power = latticePower(spectrum, spec);
   // tan(π i / n) for signed lattice index i: the cell-flux wave vector K up to a factor 2/h.
   const tanK = Float64Array.from({ length: n }, (_, i) => Math.tan((Math.PI * signed(i, n)) / n));
   const xy = new Float64Array(2 * nodes); // B̂x + i·B̂y

@@ -1,7 +1,7 @@
 /**
  * Everything below the output layer runs in a browser as well as in Node (docs/architecture.md):
  * config, turbulence, sim (but its Node seam src/sim/node/), analysis, pipeline, and the pure
- * formats of io (fitsFormat, csvFormat, intensityMap). This bundles each of those modules for
+ * formats of io (fitsFormat, csvFormat, intensityMap, observationFormat). This bundles each of those modules for
  * `platform: 'browser'` with esbuild, npm packages included, and fails on any Node built-in
  * (`node:fs`, `fs`, `worker_threads`, ...) reached from them, naming the importer (or, inside an
  * npm package without a browser mapping for it, with esbuild's own resolve error).
@@ -15,7 +15,7 @@ import { REPO_ROOT } from '../helpers/cli.ts';
 
 const CLEAN_DIRS = ['src/config', 'src/turbulence', 'src/sim', 'src/analysis', 'src/pipeline'];
 const NODE_SEAM = 'src/sim/node';
-const CLEAN_FILES = ['src/core.ts', 'src/io/fitsFormat.ts', 'src/io/csvFormat.ts', 'src/io/intensityMap.ts'];
+const CLEAN_FILES = ['src/core.ts', 'src/io/fitsFormat.ts', 'src/io/fitsImageFormat.ts', 'src/io/csvFormat.ts', 'src/io/intensityMap.ts', 'src/io/observationFormat.ts'];
 
 function sources(dir: string): string[] {
   return fs.readdirSync(path.join(REPO_ROOT, dir), { withFileTypes: true }).flatMap((e) => {
@@ -65,6 +65,19 @@ describe('browser-clean floors', () => {
       plugins: [nodeImports(found)],
     });
     expect(found).toEqual([]);
+  });
+
+  it('nor uses Node-only globals (Buffer, require, __dirname; process only behind a typeof guard)', () => {
+    const files = [...CLEAN_DIRS.flatMap(sources), ...CLEAN_FILES];
+    const uses = files.flatMap((f) => {
+      const text = fs.readFileSync(path.join(REPO_ROOT, f), 'utf8');
+      return text.split('\n').flatMap((line, i) => {
+        const code = line.replace(/\/\/.*$/, '');
+        const bad = /\bBuffer\b|\brequire\(|__dirname|__filename/.test(code) || (/\bprocess\./.test(code) && !/typeof process !== 'undefined'/.test(code));
+        return bad ? [`${f}:${i + 1}: ${line.trim()}`] : [];
+      });
+    });
+    expect(uses).toEqual([]);
   });
 
   it('the check finds a Node import where there is one (the Node seam)', async () => {

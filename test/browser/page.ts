@@ -1,5 +1,6 @@
 /**
- * A headless Chromium page running crsky's WebGPU tracker: entry.ts bundled with esbuild, served
+ * A headless Chromium page running one of crsky's browser trackers: entry.ts (WebGPU) or
+ * entry-gpujs.ts (gpu.js on WebGL2) bundled with esbuild, served
  * with the repository's shaders/ from 127.0.0.1 (a secure context, as WebGPU requires), driven
  * with playwright-core. Uses Debian's Chromium (never a downloaded browser); without a GPU its
  * WebGPU runs on SwiftShader, Chromium's CPU Vulkan.
@@ -28,7 +29,15 @@ export const CHROMIUM_ARGS = ['--enable-unsafe-webgpu', '--enable-webgpu-develop
 
 export const CHROMIUM_ADVICE = `the browser WebGPU test needs Debian's Chromium at ${CHROMIUM}: apt-get install chromium (see .ci/install-system)`;
 
-const ENTRY = new URL('./entry.ts', import.meta.url);
+/** Which tracker the page opens, and Chromium's flags for it. */
+export interface BrowserTrackerKind {
+  readonly entry: URL;
+  readonly args: readonly string[];
+}
+
+export const WEBGPU_PAGE: BrowserTrackerKind = { entry: new URL('./entry.ts', import.meta.url), args: CHROMIUM_ARGS };
+/** No --enable-unsafe-webgpu: Chromium on Linux then has no WebGPU adapter, as in a browser without WebGPU. */
+export const GPUJS_PAGE: BrowserTrackerKind = { entry: new URL('./entry-gpujs.ts', import.meta.url), args: [] };
 const SHADER_DIR = new URL('../../shaders/', import.meta.url);
 const PAGE = '<!doctype html><meta charset="utf-8"><title>crsky webgpu</title><script type="module" src="/entry.js"></script>\n';
 
@@ -39,14 +48,14 @@ export function haveChromium(): boolean {
 export interface BrowserTracker {
   /** The adapter as the tracker describes it, and whether it runs on the CPU. */
   readonly adapter: { readonly device: string; readonly cpuAdapter: boolean };
-  /** Runs a job in the page; end states come back as float64 arrays. */
+  /** Runs a job in the page; end states come back as float64 arrays (modeTable: WebGPU only). */
   track(job: TrackJob, modeTable?: WebGpuTrackerOptions['modeTable']): Promise<EndStates>;
   close(): Promise<void>;
 }
 
-async function bundle(): Promise<string> {
+async function bundle(entry: URL): Promise<string> {
   const result = await build({
-    entryPoints: [fileURLToPath(ENTRY)],
+    entryPoints: [fileURLToPath(entry)],
     bundle: true,
     platform: 'browser',
     format: 'esm',
@@ -73,11 +82,11 @@ async function serve(script: string): Promise<{ server: Server; url: string }> {
 }
 
 /** Bundles, serves, launches Chromium and opens the tracker in the page (fails without an adapter). */
-export async function openBrowserTracker(): Promise<BrowserTracker> {
-  const { server, url } = await serve(await bundle());
+export async function openBrowserTracker(kind: BrowserTrackerKind = WEBGPU_PAGE): Promise<BrowserTracker> {
+  const { server, url } = await serve(await bundle(kind.entry));
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...kind.args] });
     const page: Page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

@@ -4,7 +4,7 @@
  * Imported by both sides, so nothing here may use Node APIs.
  */
 import type { FieldData, FieldSummary } from '../../src/turbulence/field.ts';
-import type { EndStates, StopConditions, TrackJob } from '../../src/sim/types.ts';
+import type { BackendName, EndStates, StopConditions, TrackJob } from '../../src/sim/types.ts';
 import type { Vec3 } from '../../src/config/vec3.ts';
 
 export type WireTurbulence =
@@ -26,6 +26,7 @@ export interface WireEndStates {
   readonly snapshots: { readonly timePc: number; readonly positions: number[]; readonly directions: number[] }[];
   readonly sphere: { readonly radiusPc: number; readonly positions: number[]; readonly directions: number[]; readonly timesPc: number[] } | null;
   readonly particleSteps: number;
+  readonly backend: BackendName;
   readonly device: string;
 }
 
@@ -53,6 +54,7 @@ export function endStatesToWire(e: EndStates): WireEndStates {
     snapshots: e.snapshots.map((s) => ({ timePc: s.timePc, positions: Array.from(s.positions), directions: Array.from(s.directions) })),
     sphere: e.sphere && { radiusPc: e.sphere.radiusPc, positions: Array.from(e.sphere.positions), directions: Array.from(e.sphere.directions), timesPc: Array.from(e.sphere.timesPc) },
     particleSteps: e.particleSteps,
+    backend: e.backend,
     device: e.device,
   };
 }
@@ -68,7 +70,7 @@ export function endStatesFromWire(w: WireEndStates): EndStates {
       timesPc: new Float64Array(w.sphere.timesPc),
     },
     particleSteps: w.particleSteps,
-    backend: 'webgpu',
+    backend: w.backend,
     device: w.device,
   };
 }

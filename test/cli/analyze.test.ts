@@ -53,7 +53,7 @@ describe('analyze a map written by healpy', () => {
     const out = path.join(dir, 'a-full');
     expect(full.stdout).toMatch(new RegExp(`N_side ${NSIDE}, NESTED, galactic \\(l, b\\), column `));
     expect(full.stdout).toContain('f_sky = 1.0000');
-    expect(listFiles(out)).toEqual(['cl.csv', 'cl.png', 'dipole.csv', 'full.png']);
+    expect(listFiles(out)).toEqual(['analysis.json', 'cl.csv', 'cl.png', 'dipole.csv', 'full.png']);
     expect(csvHeader(path.join(out, 'cl.csv'))).toEqual(['l', 'cl']);
     const ours = readCsv(path.join(out, 'cl.csv')).columns;
     expect(Array.from(ours.l)).toEqual(Array.from({ length: LMAX + 1 }, (_, l) => l));
@@ -82,7 +82,7 @@ print(json.dumps({"cl": cl.tolist(), "mono": float(mono), "dipole": (np.asarray(
     const fsky = Number(/f_sky = ([\d.]+)/.exec(masked.stdout)?.[1]);
     expect(fsky).toBeGreaterThan(0.5);
     expect(fsky).toBeLessThan(0.8);
-    expect(listFiles(out)).toEqual(['cl.csv', 'cl.png', 'dipole.csv', 'masked.png', 'residual.fits', 'residual.png']);
+    expect(listFiles(out)).toEqual(['analysis.json', 'cl.csv', 'cl.png', 'dipole.csv', 'masked.png', 'residual.fits', 'residual.png']);
     const cl = readCsv(path.join(out, 'cl.csv'));
     expect(cl.names).toEqual(['l', 'cl']);
     expect(cl.comments.join('\n')).toContain('masked sky: pseudo-C_l / f_sky');

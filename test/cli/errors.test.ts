@@ -38,7 +38,7 @@ const CASES: readonly Case[] = [
   {
     name: 'a shortcut that is not a number (--rigidity abc)',
     args: (o) => [...SIM(o), '--rigidity', 'abc'],
-    stderr: `crsky: config: particles.rigidityPV = NaN: must be a number ${RIGIDITY}`,
+    stderr: `crsky: config: particles.rigidityPV = "abc": must be a number ${RIGIDITY}`,
   },
   {
     name: 'N_side not a power of two',
@@ -148,6 +148,67 @@ const CASES: readonly Case[] = [
     args: (o) => [...SIM(o), '--shard', 'x'],
     stderr: 'crsky: --shard x: expected i/N with 0 <= i < N, e.g. 0/4',
   },
+  {
+    name: 'a negative shard index (--shard -1/2) is read as the shard, not as flags',
+    args: (o) => [...SIM(o), '--shard', '-1/2'],
+    stderr: 'crsky: --shard -1/2: expected i/N with 0 <= i < N, e.g. 0/4',
+  },
+  {
+    name: 'snapshot times out of order',
+    args: (o) => [...SIM(o), '--set', 'tracking.timesOmega=[50,10]'],
+    stderr: 'crsky: config: tracking.timesOmega = [50,10]: must be in increasing order',
+  },
+  {
+    name: 'B0 = 0 with an anisotropic given K: refused before any tracking',
+    args: (o) => [...SIM(o), '--b0', '0', '--set', 'liouville.diffusion={"parallelPc":1,"perpendicularPc":2}'],
+    stderr: 'crsky: config: liouville.diffusion = {"parallelPc":1,"perpendicularPc":2}: with field.b0UG = 0 there is no axis to be parallel to; give parallelPc = perpendicularPc',
+  },
+  // ---- resource bounds: refused before any work, naming the option, the estimate and the limit
+  {
+    name: 'N_side 1024 with 16x16 particles per pixel does not fit in memory',
+    args: (o) => [...SIM(o), '--nside', '1024', '--set', 'particles.perPixelSide=16'],
+    stderr: /^crsky: config: particles\.nside = 1024, perPixelSide = 16: 3\.22e\+9 particles need about [\d.]+ GiB \(launch directions and end states at 2 snapshots\), over the limit of [\d.]+ GiB \(3\/4 of this machine's memory\); lower particles\.nside or particles\.perPixelSide$/,
+  },
+  {
+    name: 'N_side 1024 with 8x8 particles per pixel does not fit in memory',
+    args: (o) => [...SIM(o), '--nside', '1024', '--set', 'particles.perPixelSide=8'],
+    stderr: /^crsky: config: particles\.nside = 1024, perPixelSide = 8: 8\.05e\+8 particles need about [\d.]+ GiB .*, over the limit of [\d.]+ GiB/,
+  },
+  {
+    name: 'a step of 1e-300 pc would never finish',
+    args: (o) => [...SIM(o), '--step', '1e-300'],
+    stderr: /^crsky: config: tracking\.stepPc = 1e-300: the last snapshot \(T = 100 pc\) takes 1\.0e\+302 steps per particle, over the limit of 1e\+9; raise tracking\.stepPc or lower the times$/,
+  },
+  {
+    name: 'a snapshot at Omega*T = 1e12 would never finish',
+    args: (o) => [...SIM(o), '--set', 'tracking.timesOmega=[1e12]'],
+    stderr: /^crsky: config: tracking\.timesOmega = \[1000000000000\]: the last snapshot \(T = 2\.0\d*e\+12 pc\) takes [\d.]+e\+13 steps per particle \(step [\d.]+ pc\), over the limit of 1e\+9; lower the times or raise tracking\.stepPc$/,
+  },
+  {
+    name: 'diffusion: 1e9 snapshot times do not fit in memory',
+    args: (o) => ['diffusion', '--nt', '1e9', '--csv', path.join(o, 'd.csv')],
+    stderr: /^crsky: diffusion --nt 1000000000: 256 particles × 1e\+9 snapshots need about [\d.]+ TiB, over the limit of [\d.]+ GiB \(3\/4 of this machine's memory\); lower --nt or --particles$/,
+  },
+  {
+    name: 'diffusion: 1e12 particles do not fit in memory',
+    args: (o) => ['diffusion', '--particles', '1e12', '--csv', path.join(o, 'd.csv')],
+    stderr: /^crsky: diffusion --particles 1000000000000: 1e\+12 particles × 16 snapshots need about [\d.]+ TiB, over the limit of [\d.]+ GiB \(3\/4 of this machine's memory\); lower --nt or --particles$/,
+  },
+  {
+    name: 'diffusion: --csv is a directory: refused before any tracking',
+    args: (_o, fx) => ['diffusion', '--csv', path.join(fx, 'adir')],
+    stderr: (fx) => `crsky: diffusion --csv ${path.join(fx, 'adir')}: is a directory; give a file name`,
+  },
+  {
+    name: 'an empty --out',
+    args: () => [...SIM(''), '--nside', '2'],
+    stderr: 'crsky: --out "": an empty path; name a directory',
+  },
+  {
+    name: '--out under a file',
+    args: (_o, fx) => [...SIM(path.join(fx, 'afile', 'run'))],
+    stderr: (fx) => `crsky: --out ${path.join(fx, 'afile', 'run')}: ${path.join(fx, 'afile')} is a file, not a directory`,
+  },
   // ---- scan
   {
     name: 'scan: a scan file that does not exist',
@@ -174,6 +235,21 @@ const CASES: readonly Case[] = [
     args: (o, fx) => ['scan', '--config', path.join(fx, 'scan_badpoint.json'), '--out', o],
     stderr: 'crsky: scan point 1 ({"particles.nside":3}):\nconfig: particles.nside = 3: must be a power of two in 1..1024',
     lines: 2,
+  },
+  {
+    name: 'scan: a plot over a parameter that is not scanned: refused before any point runs',
+    args: (o, fx) => ['scan', '--config', path.join(fx, 'scan_badplot.json'), '--out', o],
+    stderr: 'crsky: scan: plots.0.x = "particles.rigidityPV": not a numeric scanned parameter (scanned: particles.nside)',
+  },
+  {
+    name: 'scan: --out is a file: refused before any point runs',
+    args: (_o, fx) => ['scan', '--config', path.join(fx, 'scan.json'), '--out', path.join(fx, 'afile')],
+    stderr: (fx) => `crsky: scan --out ${path.join(fx, 'afile')}: exists and is not a directory`,
+  },
+  {
+    name: 'scan: a scan file that is a directory',
+    args: (o, fx) => ['scan', '--config', path.join(fx, 'adir'), '--out', o],
+    stderr: /^crsky: scan --config .*adir: cannot read \(EISDIR: .+\)$/,
   },
   {
     name: 'scan: --point out of range',
@@ -214,7 +290,7 @@ const CASES: readonly Case[] = [
   {
     name: 'analyze: --lmax not a number',
     args: (o, fx) => ['analyze', path.join(fx, 'map.fits'), '--lmax', 'abc', '--out', o],
-    stderr: 'crsky: analyze --lmax NaN: must be an integer in [1, 5] (3·N_side − 1)',
+    stderr: 'crsky: analyze --lmax abc: must be a number',
   },
   {
     name: 'analyze: --iter outside 0..10',
@@ -225,6 +301,16 @@ const CASES: readonly Case[] = [
     name: 'analyze: --smooth outside (0, 180]',
     args: (o, fx) => ['analyze', path.join(fx, 'map.fits'), '--smooth', '0', '--out', o],
     stderr: 'crsky: analyze --smooth 0: radius in degrees must be in (0, 180]',
+  },
+  {
+    name: 'analyze: a directory where the map belongs',
+    args: (o, fx) => ['analyze', path.join(fx, 'adir'), '--out', o],
+    stderr: (fx) => `crsky: analyze: ${path.join(fx, 'adir')}: is a directory, not a FITS file`,
+  },
+  {
+    name: 'analyze: an N_side 3 map names the file',
+    args: (o, fx) => ['analyze', path.join(fx, 'nside3.fits'), '--out', o],
+    stderr: (fx) => `crsky: analyze: ${path.join(fx, 'nside3.fits')}: 108 pixels (N_side 3): crsky's HEALPix functions need N_side a power of two`,
   },
   // ---- merge, diffusion, bench
   {
@@ -254,6 +340,11 @@ const CASES: readonly Case[] = [
     stderr: "crsky: bench --backends: unknown backend 'gpu' (cpu, webgpu)",
   },
   {
+    name: 'bench: --json is a directory: refused before measuring',
+    args: (_o, fx) => ['bench', '--quick', '--json', path.join(fx, 'adir')],
+    stderr: (fx) => `crsky: bench --json ${path.join(fx, 'adir')}: is a directory; give a file name`,
+  },
+  {
     name: 'bench: a run shorter than 0.1 s',
     args: () => ['bench', '--seconds', '0.01'],
     stderr: 'crsky: bench --seconds 0.01: must be >= 0.1',
@@ -274,6 +365,10 @@ function writeFixtures(dir: string): void {
   w('scan.json', JSON.stringify(scan));
   w('scan_unknown.json', JSON.stringify({ ...scan, grids: {} }));
   w('scan_empty.json', JSON.stringify({ name: 'err', preset: 'quick' }));
+  w('scan_badplot.json', JSON.stringify({ ...scan, plots: [{ x: 'particles.rigidityPV', y: 'c1' }] }));
+  fs.mkdirSync(path.join(dir, 'adir'));
+  w('afile', 'not a directory\n');
+  writeHealpixFits(path.join(dir, 'nside3.fits'), { ordering: 'RING', columns: [{ name: 'I', data: new Float64Array(108).fill(1) }] });
   w('scan_badpoint.json', JSON.stringify({ ...scan, grid: { 'particles.nside': [2, 3] } }));
   w('text.fits', 'this is not a FITS file\n');
   // a valid FITS file holding an empty primary image and no table
@@ -290,7 +385,8 @@ beforeAll(async () => {
     2,
     { timeoutMs: 60_000 },
   );
-});
+  // ~60 command lines, two at a time, each a few seconds on a loaded 2-core machine
+}, 600_000);
 
 afterAll(cleanupCli);
 

@@ -36,9 +36,10 @@ const HELP: Readonly<Record<string, readonly string[]>> = {
     '--smooth top-hat smoothing radius in degrees, (0, 180]',
     '--iter Jacobi iterations of map2alm, 0..10 (healpy: iter=3)',
   ],
-  plot: ['--width figure width in px, >= 200', '--remove-multipoles show the maps with l <= this removed (1: dipole-subtracted), 0..10', '--smooth top-hat smoothing radius of the map figures, degrees, (0, 180]'],
+  plot: ['--width figure width in px, integer 200..8000', '--lon-center longitude at the map centre, degrees, -180..180', '--remove-multipoles show the maps with l <= this removed (1: dipole-subtracted), 0..10', '--smooth top-hat smoothing radius of the map figures, degrees, (0, 180]'],
   merge: ['--out new (or empty) output directory'],
   bench: ['--seconds wall time per measured run in s, >= 0.1', '--backends comma-separated backends to measure: cpu, webgpu'],
+  serve: ['--port TCP port on 127.0.0.1, 0..65535 (0: any free port)', '--build build web/dist/ first when it is missing or stale'],
 };
 const COMMANDS = Object.keys(HELP);
 
@@ -104,7 +105,7 @@ describe('unknown commands and options', () => {
 
   it('no command exits 2 and names the commands', () => {
     expect(bad.none.code).toBe(2);
-    expect(bad.none.stderr.trim()).toBe('crsky: Name a command: simulate, scan, diffusion, merge, analyze, plot, bench, config.\nRun with --help for the options.');
+    expect(bad.none.stderr.trim()).toBe('crsky: Name a command: simulate, scan, diffusion, merge, analyze, plot, bench, config, observe, serve, reproduce.\nRun with --help for the options.');
   });
 
   it('a missing positional argument exits 2', () => {

@@ -283,7 +283,7 @@ describe('simulate: existing output directories', () => {
     const before = snapshot(base);
     const r = await runCli([...BASE, '--set', 'field.turbulence.modes=32', '--resume', '--out', base]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^crsky: --resume .*: the config differs from the run there \(config hash [0-9a-f]+ vs [0-9a-f]+\); use a new --out$/);
+    expect(r.stderr.trim()).toMatch(/^crsky: --resume .*: the config differs from the run there: field\.turbulence\.modes 64 → 32; use a new --out$/);
     expect(snapshot(base)).toEqual(before);
   });
 });
@@ -349,7 +349,7 @@ describe('simulate: one writer per run directory', () => {
     first.kill('SIGKILL');
     await first.done;
     expect(second.code).toBe(2);
-    expect(second.stderr).toMatch(/another crsky process \(pid \d+ on .*\) is writing this run/);
+    expect(second.stderr).toMatch(/locked by crsky pid \d+ on .* since \d{4}-\d\d-\d\dT[\d:.]+Z \(.*\.crsky\.lock\); if that process is gone, take the run over with --break-lock/);
   });
 });
 
@@ -405,7 +405,7 @@ describe('plot and analyze on a run directory', () => {
     const r = await runCli(['analyze', map, '--remove-multipoles', '1', '--smooth', '20', '--out', a]);
     expectOk(r);
     expect(r.stdout).toMatch(/N_side 4, RING, equatorial/);
-    expect(listFiles(a)).toEqual(['cl.csv', 'cl.png', 'dipole.csv', 'mean_t01.png', 'residual.fits', 'residual.png']);
+    expect(listFiles(a)).toEqual(['analysis.json', 'cl.csv', 'cl.png', 'dipole.csv', 'mean_t01.png', 'residual.fits', 'residual.png']);
     expect(csvHeader(path.join(a, 'cl.csv'))).toEqual(['l', 'cl']);
     const cl = readCsv(path.join(a, 'cl.csv'));
     expect(cl.rows).toBe(3 * NSIDE);

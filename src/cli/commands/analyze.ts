@@ -1,6 +1,7 @@
 /** `crsky analyze map.fits`: C_l, dipole, multipole removal and smoothing of any HEALPix FITS map. */
 import type { CommandModule } from 'yargs';
 import { analyzeFile, analyzeSummary } from '../../output/analyzeFiles.ts';
+import { numberOption } from '../args.ts';
 
 interface AnalyzeArgs {
   map: string;
@@ -13,19 +14,19 @@ interface AnalyzeArgs {
   json: boolean;
 }
 
-export function analyzeCommand(setExit: (code: number) => void): CommandModule<object, AnalyzeArgs> {
+export function analyzeCommand(setExit: (code: number) => void, argv: readonly string[] = []): CommandModule<object, AnalyzeArgs> {
   return {
     command: 'analyze <map>',
     describe: 'C_l, dipole, multipole removal and top-hat smoothing of a HEALPix FITS map (ours or anyone’s)',
     builder: (y) =>
       y
         .positional('map', { type: 'string', demandOption: true, describe: 'HEALPix FITS map (RING or NESTED; UNSEEN pixels are masked)' })
-        .option('lmax', { type: 'number', describe: 'largest multipole, 1..3·N_side−1 (default 3·N_side−1)' })
-        .option('remove-multipoles', { type: 'number', describe: 'fit and remove all l <= this (1: monopole+dipole, 3: up to octupole), 0..10' })
-        .option('smooth', { type: 'number', describe: 'top-hat smoothing radius in degrees, (0, 180], applied to the residual map' })
+        .option('lmax', numberOption('analyze --lmax', 'largest multipole, 1..3·N_side−1 (default 3·N_side−1)'))
+        .option('remove-multipoles', numberOption('analyze --remove-multipoles', 'fit and remove all l <= this (1: monopole+dipole, 3: up to octupole), 0..10'))
+        .option('smooth', numberOption('analyze --smooth', 'top-hat smoothing radius in degrees, (0, 180], applied to the residual map'))
         .option('column', { type: 'string', describe: 'map column to analyze (default: the first)' })
-        .option('iter', { type: 'number', default: 3, describe: 'Jacobi iterations of map2alm, 0..10 (healpy: iter=3)' })
-        .option('out', { type: 'string', default: 'analysis', describe: 'output directory for cl.csv, dipole.csv, residual.fits and PNGs' })
+        .option('iter', numberOption('analyze --iter', 'Jacobi iterations of map2alm, 0..10 (healpy: iter=3)', { default: 3 }))
+        .option('out', { type: 'string', default: 'analysis', describe: 'output directory for cl.csv, dipole.csv, residual.fits and PNGs: new, empty, or an earlier analyze output (its analysis.json)' })
         .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
         .example('$0 analyze out/quick/maps/mean_t01.fits --remove-multipoles 1 --smooth 20 --out ana', 'dipole-subtracted, 20° smoothed') as never,
     handler: (args) => {
@@ -36,7 +37,7 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
         column: args.column,
         iterations: args.iter,
         out: args.out,
-      });
+      }, argv);
       if (args.json) {
         process.stdout.write(JSON.stringify({ ...r, cl: Array.from(r.cl) }, null, 2) + '\n');
       } else {

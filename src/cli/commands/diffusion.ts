@@ -2,13 +2,16 @@
  * `crsky diffusion`: the running diffusion tensor of particles launched isotropically from the
  * observer, over field realizations; prints a table and writes CSV.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { readFieldInputs } from '../../io/fieldInputs.ts';
 import { createTracker } from '../../sim/node/backends.ts';
 import { planDiffusion, runDiffusion } from '../../pipeline/diffusion.ts';
-import { diffusionTable, writeDiffusionCsv } from '../../output/diffusionReport.ts';
+import { diffusionTable, isDiffusionCsv, writeDiffusionCsv } from '../../output/diffusionReport.ts';
+import { checkOutputFile, ensureDir, nodeRunLimits } from '../../output/files.ts';
+import os from 'node:os';
+import path from 'node:path';
+import { describeDiffusionWork } from '../../pipeline/estimate.ts';
+import { numberOption } from '../args.ts';
 import { configFromArgs, withConfigOptions, type ConfigArgs } from '../configOptions.ts';
 import { UsageError } from '../errors.ts';
 import type { LogMode } from '../progress.ts';
@@ -30,12 +33,12 @@ export function diffusionCommand(setExit: (code: number) => void): CommandModule
     describe: 'measure the running diffusion tensor D_ij(t) = <Δx_i Δx_j>/2t (parallel/perpendicular to B0)',
     builder: (y) =>
       withConfigOptions(y)
-        .option('particles', { type: 'number', default: 256, describe: 'particles per realization, isotropic launch, >= 1' })
-        .option('rg-over-lc', { type: 'number', describe: 'set the rigidity so that r_g (in |B0|, or B_rms if B0 = 0) = this × L_c, > 0' })
-        .option('tmin', { type: 'number', describe: 'first snapshot time, pc (default L_c/10)' })
-        .option('tmax', { type: 'number', describe: 'last snapshot time, pc (default 100 L_c)' })
-        .option('nt', { type: 'number', default: 16, describe: 'number of log-spaced snapshot times, >= 1' })
-        .option('csv', { type: 'string', describe: 'write the table as CSV to this file' })
+        .option('particles', numberOption('--particles', 'particles per realization, isotropic launch, >= 1', { default: 256 }))
+        .option('rg-over-lc', numberOption('--rg-over-lc', 'set the rigidity so that r_g (in |B0|, or B_rms if B0 = 0) = this × L_c, > 0'))
+        .option('tmin', numberOption('--tmin', 'first snapshot time, pc (default L_c/10)'))
+        .option('tmax', numberOption('--tmax', 'last snapshot time, pc (default 100 L_c)'))
+        .option('nt', numberOption('--nt', 'number of log-spaced snapshot times, >= 1', { default: 16 }))
+        .option('csv', { type: 'string', describe: 'write the table as CSV to this file (new, or one crsky diffusion wrote)' })
         .option('log', { choices: ['bar', 'json', 'quiet'] as const, default: 'bar' as LogMode, describe: 'progress on stderr' })
         .example('$0 diffusion --b0 0 --brms 1 --lmin 0.2 --lmax 100 --rg-over-lc 0.1 --particles 512 --realizations 8 --csv d.csv', 'isotropic Kolmogorov, r_g = 0.1 L_c') as never,
     handler: async (args) => {
@@ -47,6 +50,7 @@ export function diffusionCommand(setExit: (code: number) => void): CommandModule
         if (v !== undefined && !(v > 0 && Number.isFinite(v))) throw new UsageError(`--${k} ${v}: must be a time > 0 in pc`);
       }
       if (args.tmin !== undefined && args.tmax !== undefined && args.tmin > args.tmax) throw new UsageError(`--tmin ${args.tmin}: must be <= --tmax ${args.tmax}`);
+      if (args.csv !== undefined) checkOutputFile(args.csv, `diffusion --csv ${args.csv}`, 'diffusion', isDiffusionCsv);
       const { config, baseDir } = configFromArgs(args);
       const plan = planDiffusion(config, {
         rgOverLc: args['rg-over-lc'],
@@ -54,8 +58,14 @@ export function diffusionCommand(setExit: (code: number) => void): CommandModule
         tMaxPc: args.tmax,
         nTimes: args.nt,
         inputs: readFieldInputs(config, baseDir),
+        particles: args.particles,
+        limits: nodeRunLimits(),
+        names: { prefix: 'diffusion ', particles: '--particles', nTimes: '--nt', tMax: '--tmax' },
       });
       const { tracker, reason } = await createTracker(plan.config.tracking.backend, { threads: plan.config.tracking.workers });
+      const stepsPerParticle = Math.ceil(plan.timesPc[plan.timesPc.length - 1] / plan.stepPc);
+      const work = describeDiffusionWork(plan.config, args.particles, stepsPerParticle, tracker.backend, plan.config.tracking.workers ?? os.availableParallelism());
+      if (work.seconds >= 60 && args.log === 'bar') process.stderr.write(`crsky: ${work.text}; Ctrl-C stops it\n`);
       const bar = realizationBar(args.log, 'diffusion', 0);
       let res: Awaited<ReturnType<typeof runDiffusion>>;
       try {
@@ -66,7 +76,7 @@ export function diffusionCommand(setExit: (code: number) => void): CommandModule
       }
       process.stdout.write(diffusionTable(res, reason) + '\n');
       if (args.csv) {
-        fs.mkdirSync(path.dirname(args.csv), { recursive: true }); // as simulate and analyze do for --out
+        ensureDir(path.dirname(path.resolve(args.csv)), `diffusion --csv ${args.csv}`);
         writeDiffusionCsv(args.csv, res);
         if (args.log === 'bar') process.stderr.write(`wrote ${args.csv}\n`); // JSON lines only with --log json
       }

@@ -4,6 +4,7 @@
  */
 import type { CommandModule } from 'yargs';
 import { replotRun } from '../../output/plotDir.ts';
+import { numberOption } from '../args.ts';
 
 interface PlotArgs {
   dir: string;
@@ -20,10 +21,10 @@ export function plotCommand(setExit: (code: number) => void): CommandModule<obje
     builder: (y) =>
       y
         .positional('dir', { type: 'string', demandOption: true, describe: 'output directory of `crsky simulate` or `crsky merge`' })
-        .option('width', { type: 'number', describe: 'figure width in px, >= 200 (maps default 1200, C_l 800)' })
-        .option('lon-center', { type: 'number', describe: 'longitude at the map centre, degrees (default 0)' })
-        .option('remove-multipoles', { type: 'number', describe: 'show the maps with l <= this removed (1: dipole-subtracted), 0..10' })
-        .option('smooth', { type: 'number', describe: 'top-hat smoothing radius of the map figures, degrees, (0, 180]' })
+        .option('width', numberOption('plot --width', 'figure width in px, integer 200..8000 (maps default 1200, C_l 800)'))
+        .option('lon-center', numberOption('plot --lon-center', 'longitude at the map centre, degrees, -180..180 (default 0)'))
+        .option('remove-multipoles', numberOption('plot --remove-multipoles', 'show the maps with l <= this removed (1: dipole-subtracted), 0..10'))
+        .option('smooth', numberOption('plot --smooth', 'top-hat smoothing radius of the map figures, degrees, (0, 180]'))
         .example('$0 plot out/gs --remove-multipoles 1 --smooth 10', 'dipole-subtracted maps as in Giacinti & Sigl') as never,
     handler: (args) => {
       const written = replotRun(args.dir, {

@@ -11,11 +11,13 @@ import { simulateToDir, summaryText } from '../../output/simulateDir.ts';
 import { configFromArgs, withConfigOptions, type ConfigArgs } from '../configOptions.ts';
 import { UsageError } from '../errors.ts';
 import type { LogMode } from '../progress.ts';
-import { logTracking, realizationBar } from '../runLog.ts';
+import { logEstimate, logTracking, realizationBar } from '../runLog.ts';
 
 interface SimulateArgs extends ConfigArgs {
   out: string;
   resume: boolean;
+  'allow-mixed-backends': boolean;
+  'break-lock': boolean;
   shard?: string;
   log: LogMode;
   quiet: boolean;
@@ -40,6 +42,8 @@ export function simulateCommand(setExit: (code: number) => void, argv: readonly 
       withConfigOptions(y)
         .option('out', { type: 'string', default: 'out/run', describe: 'output directory (must be new or empty unless --resume)' })
         .option('resume', { type: 'boolean', default: false, describe: 'continue the run in --out, skipping finished realizations' })
+        .option('allow-mixed-backends', { type: 'boolean', default: false, describe: 'with --resume: continue on another backend than the finished realizations used (no longer bitwise reproducible)' })
+        .option('break-lock', { type: 'boolean', default: false, describe: 'take over --out although its lock names another process (one that is gone, e.g. on another host)' })
         .option('shard', { type: 'string', describe: 'run only realizations r with r mod N = i (i/N); combine with `crsky merge`' })
         .option('log', { choices: ['bar', 'json', 'quiet'] as const, default: 'bar' as LogMode, describe: 'progress on stderr: bar, JSON lines, or nothing' })
         .option('quiet', { type: 'boolean', default: false, describe: 'same as --log quiet' })
@@ -64,7 +68,10 @@ export function simulateCommand(setExit: (code: number) => void, argv: readonly 
           argv,
           openTracker: () => createTracker(config.tracking.backend, { threads: config.tracking.workers }),
           onTracking: logTracking(log),
+          onStart: logEstimate(log, config),
           onProgress: bar.onProgress,
+          allowMixedBackends: args['allow-mixed-backends'],
+          breakLock: args['break-lock'],
         });
       } finally {
         bar.stop();
@@ -79,6 +86,7 @@ export function simulateCommand(setExit: (code: number) => void, argv: readonly 
               particleSteps: res.particleSteps,
               particleStepsPerSecond: res.trackingSeconds > 0 ? res.particleSteps / res.trackingSeconds : null,
               maps: res.summaries.map((s) => ({ label: s.label, timePc: s.timePc, omegaT: s.omegaT, cl1to5: s.clMean.slice(1, 6), noise: s.noise, dipole: s.meanDipole })),
+              warnings: res.warnings,
             },
             null,
             2,

@@ -13,9 +13,23 @@ import type { CreatedTracker } from '../../sim/node/backends.ts';
 import type { RunProgress } from '../../pipeline/progress.ts';
 import { mergeRuns } from '../merge.ts';
 import { simulateToDir } from '../simulateDir.ts';
-import { MANIFEST, readJson, writeJsonAtomic } from '../runDir.ts';
+import { checkRunEstimate, estimateRun } from '../../pipeline/estimate.ts';
+import { checkDirTarget, nodeRunLimits, readJsonFile } from '../files.ts';
+import { finishedRealizations, MANIFEST, writeJsonAtomic } from '../runDir.ts';
 import type { Manifest, Shard } from '../runRecords.ts';
-import { pointDirName, type Quantity, type ScanPoint, type ScanSpec } from './scanConfig.ts';
+import { numericParameters, pointDirName, type Quantity, type ScanPoint, type ScanSpec } from './scanConfig.ts';
+
+/**
+ * Checks a scan's --out before any point runs: a directory (or one that can be made) that is not
+ * another command's output (a simulate run, an analyze directory).
+ */
+export function checkScanOut(out: string): void {
+  const who = `scan --out ${out}`;
+  checkDirTarget(out, who);
+  for (const marker of [MANIFEST, 'analysis.json']) {
+    if (fs.existsSync(path.join(out, marker))) throw new ConfigError(`${who}: holds another command's outputs (${marker}); give a new directory or an earlier scan's`);
+  }
+}
 
 export function pointDir(out: string, index: number): string {
   return path.join(out, 'points', pointDirName(index));
@@ -44,6 +58,8 @@ export interface RunPointsOptions {
   /** With `point`: only this shard of its realizations, into out/shards/. */
   readonly shard?: Shard;
   readonly backend?: 'auto' | 'cpu' | 'webgpu';
+  readonly allowMixedBackends?: boolean;
+  readonly breakLock?: boolean;
   readonly onPoint?: (p: ScanPoint, i: number, n: number) => void;
 }
 
@@ -52,6 +68,15 @@ export async function runPoints(points: readonly ScanPoint[], opts: RunPointsOpt
     throw new ConfigError(`scan --point ${opts.point}: must be an integer in [0, ${points.length - 1}]`);
   }
   const chosen = opts.point !== undefined ? [points[opts.point]] : points;
+  // Every point must fit on this machine before the first one runs.
+  for (const p of chosen) {
+    try {
+      checkRunEstimate(p.config, estimateRun(p.config), nodeRunLimits());
+    } catch (e) {
+      if (e instanceof ConfigError) throw new ConfigError(`scan point ${p.index} (${JSON.stringify(p.params)}): ${e.message}`);
+      throw e;
+    }
+  }
   for (const [i, p] of chosen.entries()) {
     opts.onPoint?.(p, i, chosen.length);
     const config = opts.backend ? { ...p.config, tracking: { ...p.config.tracking, backend: opts.backend } } : p.config;
@@ -66,6 +91,8 @@ export async function runPoints(points: readonly ScanPoint[], opts: RunPointsOpt
         openTracker: () => opts.openTracker(config),
         onTracking: hooks.onTracking,
         onProgress: hooks.onProgress,
+        allowMixedBackends: opts.allowMixedBackends,
+        breakLock: opts.breakLock,
       });
     } finally {
       hooks.done?.();
@@ -73,26 +100,40 @@ export async function runPoints(points: readonly ScanPoint[], opts: RunPointsOpt
   }
 }
 
-/** Merges each point's shards (when it has no complete run of its own) into out/points/. */
-export function mergeShards(points: readonly ScanPoint[], out: string, shards: number): void {
-  for (const p of points) {
-    const dir = pointDir(out, p.index);
-    if (isComplete(dir, p.config.realizations)) continue;
-    const parts = Array.from({ length: shards }, (_, s) => shardDir(out, p.index, s)).filter((d) => fs.existsSync(path.join(d, MANIFEST)));
-    if (parts.length === 0) throw new ConfigError(`scan --merge: point ${p.index} has neither a run in ${dir} nor shards in ${path.join(out, 'shards')}`);
-    if (fs.existsSync(dir)) fs.rmSync(dir, { recursive: true, force: true }); // an unfinished run, superseded by the shards
-    const res = mergeRuns(parts, dir);
-    if (res.missing.length > 0) throw new ConfigError(`scan --merge: point ${p.index} misses realizations ${res.missing.join(', ')} (shards not finished?)`);
-  }
-}
-
 function isComplete(dir: string, realizations: number): boolean {
   const f = path.join(dir, MANIFEST);
   if (!fs.existsSync(f)) return false;
-  const m = readJson<Manifest>(f);
+  const m = readJsonFile<Manifest>(f, 'scan: ');
   return m.status === 'complete' && m.realizations.done.length === realizations;
 }
 
+function hasManifest(dir: string): boolean {
+  return fs.existsSync(path.join(dir, MANIFEST));
+}
+
+/**
+ * Merges each point's shards (and a partial run of the point itself, if any) into out/points/.
+ * Every point is checked first: if any misses a realization, nothing is merged or deleted.
+ */
+export function mergeShards(points: readonly ScanPoint[], out: string, shards: number, opts: { allowMixedBackends?: boolean } = {}): void {
+  const jobs = points.flatMap((p) => {
+    const dir = pointDir(out, p.index);
+    if (isComplete(dir, p.config.realizations)) return [];
+    const shardDirs = Array.from({ length: shards }, (_, s) => shardDir(out, p.index, s));
+    const sources = [...(hasManifest(dir) ? [dir] : []), ...shardDirs.filter(hasManifest)];
+    if (sources.length === 0) throw new ConfigError(`scan --merge: point ${p.index} has neither a run in ${dir} nor shards in ${path.join(out, 'shards')}; nothing was merged`);
+    const have = new Set(sources.flatMap(finishedRealizations));
+    const missing = Array.from({ length: p.config.realizations }, (_, r) => r).filter((r) => !have.has(r));
+    if (missing.length > 0) {
+      const why = [...new Set(missing.map((r) => shardDirs[r % shards]))].map((d) => `${d} ${hasManifest(d) ? 'is unfinished' : 'has not run'}`);
+      throw new ConfigError(
+        `scan --merge: point ${p.index} misses realization${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (not in ${dir} nor in a finished shard: ${why.join(', ')}); nothing was merged`,
+      );
+    }
+    return [{ dir, sources }];
+  });
+  for (const j of jobs) mergeRuns(j.sources, j.dir, { replace: true, allowMixedBackends: opts.allowMixedBackends });
+}
 export interface PointSummary {
   readonly point: number;
   readonly params: Readonly<Record<string, unknown>>;
@@ -131,12 +172,12 @@ export function summarize(spec: ScanSpec, points: readonly ScanPoint[], out: str
     if (!isComplete(dir, p.config.realizations)) {
       throw new ConfigError(`scan: point ${p.index} is not finished in ${dir}; run the scan (or its cluster tasks and --merge) first`);
     }
-    const m = readJson<Manifest>(path.join(dir, MANIFEST));
+    const m = readJsonFile<Manifest>(path.join(dir, MANIFEST), 'scan: ');
     const { label, q } = quantitiesOf(dir, m);
     return { point: p.index, params: p.params, dir: path.relative(out, dir), label, quantities: q };
   });
   const paramKeys = [...new Set(points.flatMap((p) => Object.keys(p.params)))];
-  const numericKeys = paramKeys.filter((k) => rows.every((r) => typeof r.params[k] === 'number' || r.params[k] === undefined));
+  const numericKeys = numericParameters(points);
   const columns: Record<string, Float64Array> = { point: Float64Array.from(rows, (r) => r.point) };
   for (const k of numericKeys) columns[k] = Float64Array.from(rows, (r) => (typeof r.params[k] === 'number' ? (r.params[k] as number) : NaN));
   for (const q of Object.keys(rows[0].quantities) as Quantity[]) columns[q] = Float64Array.from(rows, (r) => r.quantities[q]);
@@ -148,7 +189,6 @@ export function summarize(spec: ScanSpec, points: readonly ScanPoint[], out: str
   ]);
   writeJsonAtomic(path.join(out, 'summary.json'), { name: spec.name, points: rows });
   for (const plot of spec.plots) {
-    if (!numericKeys.includes(plot.x)) throw new ConfigError(`scan plot x = ${plot.x}: not a numeric scanned parameter (${numericKeys.join(', ') || 'none'})`);
     const others = numericKeys.filter((k) => k !== plot.x);
     const groups = new Map<string, PointSummary[]>();
     for (const r of rows) {

@@ -9,6 +9,9 @@ import { z } from 'zod';
 import { ConfigError } from '../../config/errors.ts';
 import { formatIssues, mergeConfig, resolveConfig } from '../../config/resolve.ts';
 import type { Config } from '../../config/schema.ts';
+import { validateRun } from '../../config/derived.ts';
+import { checkRunEstimate, estimateRun } from '../../pipeline/estimate.ts';
+import { reason, stripBom } from '../files.ts';
 
 const QUANTITIES = ['dipoleAmplitude', 'dipoleAmplitudeMean', 'c1', 'c2', 'c3', 'c4', 'c5', 'clHat1', 'clHat2', 'noise', 'kPar', 'kPerp'] as const;
 export type Quantity = (typeof QUANTITIES)[number];
@@ -77,11 +80,17 @@ export function expandPoints(spec: ScanSpec): Record<string, unknown>[] {
 }
 
 export function readScan(file: string): { spec: ScanSpec; points: ScanPoint[]; baseDir: string } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`scan --config ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot read (${reason(e)})`}`);
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    raw = JSON.parse(stripBom(text));
   } catch (e) {
-    throw new ConfigError(`scan --config ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`);
+    throw new ConfigError(`scan --config ${file}: not valid JSON (${(e as Error).message})`);
   }
   const r = ScanSchema.safeParse(raw);
   if (!r.success) throw new ConfigError(formatIssues(r.error.issues, raw).replaceAll('config: ', 'scan: '));
@@ -92,13 +101,40 @@ export function readScan(file: string): { spec: ScanSpec; points: ScanPoint[]; b
     for (const [k, v] of Object.entries(params)) overrides = mergeConfig(overrides as never, pathObject(k, v) as never);
     try {
       const { config } = resolveConfig({ preset: spec.preset, overrides: [overrides as never] });
+      // what would fail when the point runs fails now, before any point runs
+      validateRun(config);
+      checkRunEstimate(config, estimateRun(config));
       return { index, params, config };
     } catch (e) {
       if (e instanceof ConfigError) throw new ConfigError(`scan point ${index} (${JSON.stringify(params)}):\n${e.message}`);
       throw e;
     }
   });
+  checkScanPlan(spec, points);
   return { spec, points, baseDir };
+}
+
+/** Config paths scanned with numbers at every point that sets them: what a plot can have on x. */
+export function numericParameters(points: readonly ScanPoint[]): string[] {
+  const keys = [...new Set(points.flatMap((p) => Object.keys(p.params)))];
+  return keys.filter((k) => points.every((p) => typeof p.params[k] === 'number' || p.params[k] === undefined));
+}
+
+/** What the whole scan needs, checked before any point runs or any script is written. */
+function checkScanPlan(spec: ScanSpec, points: readonly ScanPoint[]): void {
+  const numeric = numericParameters(points);
+  spec.plots.forEach((plot, i) => {
+    if (!numeric.includes(plot.x)) {
+      throw new ConfigError(`scan: plots.${i}.x = ${JSON.stringify(plot.x)}: not a numeric scanned parameter (scanned: ${numeric.join(', ') || 'none'})`);
+    }
+  });
+  // An empty shard is refused here, so an array job never has a task that cannot succeed.
+  const fewest = points.reduce((a, p) => (p.config.realizations < a.config.realizations ? p : a), points[0]);
+  if (fewest && spec.shards > fewest.config.realizations) {
+    throw new ConfigError(
+      `scan: shards = ${spec.shards} but point ${fewest.index} has ${fewest.config.realizations} realization${fewest.config.realizations === 1 ? '' : 's'}: every shard needs one; use shards <= ${fewest.config.realizations}`,
+    );
+  }
 }
 
 export function pointDirName(index: number): string {

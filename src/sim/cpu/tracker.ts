@@ -46,7 +46,10 @@ function sharedField(field: FieldData): FieldData {
   if (t === null) return field;
   let s = sharedTurbulence.get(t);
   if (s === undefined) {
-    s = t.kind === 'modes' ? { kind: 'modes', table: toSharedMemory(t.table) } : { ...t, data: toSharedMemory(t.data) };
+    s =
+      t.kind === 'modes'
+        ? { kind: 'modes', table: toSharedMemory(t.table) }
+        : { ...t, data: toSharedMemory(t.data), ...(t.finer ? { finer: t.finer.map((g) => ({ ...g, data: toSharedMemory(g.data) })) } : {}) };
     sharedTurbulence.set(t, s);
   }
   return { b0: field.b0, turbulence: s, summary: field.summary };

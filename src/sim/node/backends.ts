@@ -6,8 +6,9 @@
  *   // reason: "webgpu: adapter found (llvmpipe: Mesa 25.0.7 ... (mesa software))"
  *   //     or "webgpu: no adapter (install Mesa's Vulkan driver: ..., see README) — using cpu (...)"
  */
+import { hasNestedGrids } from '../../turbulence/field.ts';
 import { createCpuTracker } from './cpu.ts';
-import type { Tracker } from '../types.ts';
+import { DeviceLimitError, type Tracker } from '../types.ts';
 import { createNodeGpu, readShaderFile } from './webgpu.ts';
 import { NoWebGpuAdapterError, WebGpuTracker, type WebGpuTrackerOptions } from '../webgpu/tracker.ts';
 
@@ -48,5 +49,18 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
     const why = e instanceof NoWebGpuAdapterError ? e.message : `webgpu: failed to start (${e instanceof Error ? e.message : String(e)})`;
     return { tracker, reason: `${why} — using cpu (${tracker.device})` };
   }
-  return { tracker: webgpu, reason: `webgpu: ${name === 'webgpu' ? 'requested' : 'adapter found'} (${webgpu.device})` };
+  return { tracker: refuseNestedGrids(webgpu), reason: `webgpu: ${name === 'webgpu' ? 'requested' : 'adapter found'} (${webgpu.device})` };
+}
+
+/**
+ * The WebGPU kernels sample one grid; until they sum nested grids (GridTurbulence.finer), such a
+ * field is refused with an error instead of running on the coarsest grid alone.
+ */
+function refuseNestedGrids<T extends Tracker>(tracker: T): T {
+  const track = tracker.track.bind(tracker);
+  tracker.track = (job, onProgress, signal) =>
+    hasNestedGrids(job.field)
+      ? Promise.reject(new DeviceLimitError(`${tracker.backend}: nested grids run on the cpu backend only so far (tracking.backend: 'cpu')`))
+      : track(job, onProgress, signal);
+  return tracker;
 }

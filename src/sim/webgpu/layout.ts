@@ -3,7 +3,8 @@
  * byte layout of each struct in shaders/*.wgsl (with the functions that write and read it), the
  * bind-group layouts that mirror the WGSL bindings, and the constants prelude prepended to the
  * shader source. Change a struct here and in the .wgsl file together; the comments at each
- * struct in the .wgsl files state the same offsets.
+ * struct in the .wgsl files state the same offsets. layout.test.ts lays the WGSL structs out by
+ * the spec's rules and checks the sizes, writers, readers and comments here against them.
  */
 
 /** Invocations per workgroup, one particle each (tuned on lavapipe, docs/benchmark.md). */
