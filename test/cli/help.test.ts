@@ -39,6 +39,7 @@ const HELP: Readonly<Record<string, readonly string[]>> = {
   plot: ['--width figure width in px, integer 200..8000', '--lon-center longitude at the map centre, degrees, -180..180', '--remove-multipoles show the maps with l <= this removed (1: dipole-subtracted), 0..10', '--smooth top-hat smoothing radius of the map figures, degrees, (0, 180]'],
   merge: ['--out new (or empty) output directory'],
   bench: ['--seconds wall time per measured run in s, >= 0.1', '--backends comma-separated backends to measure: cpu, webgpu'],
+  reproduce: ['--quick the small variant the tests run (tiny maps, short times, few realizations)', "--realizations override the target's number of field realizations", '[choices: "diffusion", "giacinti-sigl-2012", "ahlers-mertsch-2015", "shape", "dipole"]'],
   serve: ['--port TCP port on 127.0.0.1, 0..65535 (0: any free port)', '--build build web/dist/ first when it is missing or stale'],
 };
 const COMMANDS = Object.keys(HELP);
