@@ -7,6 +7,7 @@
 import { clStats, noiseSubtractedCl, ratioToDipole } from '../analysis/ensemble.ts';
 import { clMinusMonopole } from './analyze.ts';
 import type { MapSpec, RunPlan } from './plan.ts';
+import { mapStatistics, statisticsEnsemble, type MapStatistics, type StatisticsEnsemble } from './mapStatistics.ts';
 import { dipoleOf, type Dipole, type RealizationRecord } from './realization.ts';
 
 /** The columns of cl_<label>.csv, in file order. */
@@ -44,6 +45,9 @@ export interface MapSummary {
   /** Mean and standard error of the realizations' dipole amplitudes. */
   readonly dipoleAmplitudeMean: number;
   readonly dipoleAmplitudeErr: number;
+  /** Ensemble mean and standard error of the skewness and excess kurtosis after removing l <= 1. */
+  readonly skewness: { readonly mean: number; readonly stderr: number };
+  readonly excessKurtosis: { readonly mean: number; readonly stderr: number };
 }
 
 export interface MapEnsemble {
@@ -52,6 +56,8 @@ export interface MapEnsemble {
   readonly mean: Float64Array;
   readonly cl: ClColumns;
   readonly summary: MapSummary;
+  /** Ensemble mean and scatter of the non-Gaussian statistics (pipeline/mapStatistics.ts). */
+  readonly statistics: StatisticsEnsemble;
 }
 
 export interface EnsembleProducts {
@@ -87,9 +93,12 @@ function combineMap<R extends RealizationRecord>(plan: RunPlan, spec: MapSpec, m
   const recs = records.map((r) => r.maps[m]);
   // Ensemble-mean map: sum in index order, so shards + merge reproduce one run exactly.
   const mean = new Float64Array(plan.npix);
+  const statistics: MapStatistics[] = [];
   for (const r of records) {
     const map = mapOf(r, m);
     for (let p = 0; p < plan.npix; p++) mean[p] += map[p];
+    // records of an older crsky lack them: the same function of the stored (float64) map
+    statistics.push(r.maps[m].statistics ?? mapStatistics(map));
   }
   for (let p = 0; p < plan.npix; p++) mean[p] /= recs.length;
 
@@ -122,6 +131,7 @@ function combineMap<R extends RealizationRecord>(plan: RunPlan, spec: MapSpec, m
     cl_excess: standardUnbiased.map((v, i) => stats.mean[i] - v),
   };
   const amp = meanErr(recs.map((r) => r.dipole.amplitude));
+  const st = statisticsEnsemble(statistics, stats.mean);
   return {
     spec,
     mean,
@@ -139,7 +149,10 @@ function combineMap<R extends RealizationRecord>(plan: RunPlan, spec: MapSpec, m
       meanDipole: dipoleOf(mean),
       dipoleAmplitudeMean: amp.mean,
       dipoleAmplitudeErr: amp.err,
+      skewness: { mean: st.skewness.mean, stderr: st.skewness.stderr },
+      excessKurtosis: { mean: st.excessKurtosis.mean, stderr: st.excessKurtosis.stderr },
     },
+    statistics: st,
   };
 }
 
