@@ -13,7 +13,7 @@ import type { MapSpec, RunPlan } from '../pipeline/plan.ts';
 export function rigidityText(plan: RunPlan): string {
   const bins = plan.spectrum;
   if (!bins) return `rigidity ${plan.config.particles.rigidityPV.toPrecision(3)} PV`;
-  return `${bins.length} rigidity bins ${bins[0].rigidityPV.toPrecision(3)}–${bins[bins.length - 1].rigidityPV.toPrecision(3)} PV, flux-weighted`;
+  return `${bins.length} rigidity bin${bins.length === 1 ? '' : 's'} ${bins[0].rigidityPV.toPrecision(3)}–${bins[bins.length - 1].rigidityPV.toPrecision(3)} PV, flux-weighted`;
 }
 
 /** Figure title: what is shown (first, bold line), then the model and the run's parameters. */

@@ -282,7 +282,7 @@ export function summaryText(res: SimulateDirResult, out: string): string {
   const bins = res.spectrum?.bins;
   if (bins) {
     lines.push(
-      `spectrum: ${bins.length} rigidity bins, ${bins.map((b) => `${b.label} ${fmt(b.rigidityPV)} PV (w = ${b.weight.toPrecision(3)})`).join(', ')}; the maps below are the flux-weighted sum (each bin's under ${path.join(out, 'bins')}/)`,
+      `spectrum: ${bins.length} rigidity bin${bins.length === 1 ? '' : 's'}, ${bins.map((b) => `${b.label} ${fmt(b.rigidityPV)} PV (w = ${b.weight.toPrecision(3)})`).join(', ')}; the maps below are the flux-weighted sum (each bin's under ${path.join(out, 'bins')}/)`,
     );
   }
   for (const s of res.summaries) {
