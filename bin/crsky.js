@@ -3,7 +3,7 @@
 // scripts/build.mjs) when it is at least as new as every TypeScript source, else from the sources
 // through tsx's loader, so an edited checkout never runs stale code and a clean clone works even
 // before a build. CRSKY_FROM_SOURCE=1 forces the sources.
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -20,11 +20,10 @@ function newestSourceMs(dir) {
 
 function bundleIsFresh() {
   if (process.env.CRSKY_FROM_SOURCE === '1') return false;
-  try {
-    return statSync(`${root}dist/build-stamp.json`).mtimeMs >= newestSourceMs(`${root}src`);
-  } catch {
-    return false; // no build (or no sources: a packed install, where dist/ is all there is)
-  }
+  if (!existsSync(`${root}dist/build-stamp.json`)) return false;
+  // a packed copy (scripts/pack-gpu.mjs) has dist/ and no sources: dist/ is all there is
+  if (!existsSync(`${root}src`)) return true;
+  return statSync(`${root}dist/build-stamp.json`).mtimeMs >= newestSourceMs(`${root}src`);
 }
 
 let main;

@@ -26,7 +26,10 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  // Pure-JS dependencies are bundled (one file loads faster than yargs's and zod's dozens);
+  // native ones stay external, and so does tsx (only the source fallback uses it).
+  external: ['webgpu', '@resvg/resvg-js', 'tsx', 'gpu.js', 'vite'],
+  banner: { js: "import { createRequire as __crskyRequire } from 'node:module'; const require = __crskyRequire(import.meta.url);" },
   sourcemap: true,
   // every file flat in dist/: the code finds cpuWorker.js, ../shaders and ../package.json from there
   chunkNames: '[name]-[hash]',

@@ -61,7 +61,7 @@ export { relativeDiffusionCl, relativeDiffusionClRatio, dipoleSourceTerm } from 
 export { sumRuleVariance, sumRulePrediction, relativeDiffusionTensor } from './analysis/theory/sumRule.ts';
 export { ballisticDiffusionPc, smallAngleScatteringDiffusionPc } from './analysis/theory/diffusionLimits.ts';
 export { observeMap, type Observation } from './analysis/observatory/observe.ts';
-export { OBSERVATORY_PRESETS, OBSERVATORY_NAMES } from './analysis/observatory/presets.ts';
+export { OBSERVATORY_PRESETS, OBSERVATORY_NAMES, type ObservatoryPreset } from './analysis/observatory/presets.ts';
 export { parseObservatory, fieldOfView, type Observatory } from './analysis/observatory/definition.ts';
 export { observeSky } from './pipeline/observe.ts';
 export {
@@ -87,3 +87,4 @@ export { fixedTimeDensity, sphereDensity, dipoleDensity, pixelMeans, relativeInt
 export { encodeHealpixFits, decodeHealpixFits, type HealpixFitsMap, type HealpixMapToWrite } from './io/fitsFormat.ts';
 export { formatCsv, parseCsv } from './io/csvFormat.ts';
 export { intensityMapFits } from './io/intensityMap.ts';
+export { observedMapFits, observedClTable, observedDipolesTable, DIPOLE_METHODS, type CsvTableToWrite } from './io/observationFormat.ts';

@@ -18,6 +18,7 @@ import { UsageError } from './errors.ts';
 import { joinNegativeValues } from './args.ts';
 import { DeviceLimitError } from '../sim/types.ts';
 import { runInterruptCleanups } from '../output/interrupt.ts';
+import { crskyVersion } from '../output/version.ts';
 
 /** Exit codes of a run stopped by a signal: 128 + the signal's number, as shells report it. */
 const SIGNAL_EXIT: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 130, SIGTERM: 143 };
@@ -62,7 +63,7 @@ export async function main(args: readonly string[]): Promise<number> {
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    .version(crskyVersion())
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
       // an option's coerce check (src/cli/args.ts) reaches here wrapped in yargs' YError

@@ -7,8 +7,9 @@
  * `_` or `^` is literal, so titles such as "B_rms = 4 uG" print as written.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
-import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
+import type { ResvgRenderOptions } from '@resvg/resvg-js';
 import { writeFileAtomic } from './atomic.ts';
 
 /** Font family used in every figure (Debian: fonts-dejavu-core). */
@@ -128,6 +129,16 @@ export function svgOpen(width: number, height: number): string {
   );
 }
 
+/**
+ * resvg is a native module: loaded on the first figure, not at start-up, so commands that draw
+ * nothing (--help, bench, a run on a machine without its binary) do not pay for or need it.
+ */
+let resvgModule: typeof import('@resvg/resvg-js') | null = null;
+function resvg(): typeof import('@resvg/resvg-js') {
+  resvgModule ??= createRequire(import.meta.url)('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
+  return resvgModule;
+}
+
 let renderOptions: ResvgRenderOptions | null = null;
 
 function resvgOptions(): ResvgRenderOptions {
@@ -149,7 +160,7 @@ function resvgOptions(): ResvgRenderOptions {
 
 /** Rasterizes an SVG document with resvg at its own pixel size (DejaVu Sans for text). */
 export function svgToPng(svg: string): Buffer {
-  return new Resvg(svg, resvgOptions()).render().asPng();
+  return new (resvg().Resvg)(svg, resvgOptions()).render().asPng();
 }
 
 /** Writes an SVG figure as `.svg` (the document) or `.png` (rasterized), chosen by the extension. */

@@ -1,5 +1,6 @@
 /**
- * Files of `crsky observe` (Node only): per observatory, in OUT/<name>/,
+ * Files of `crsky observe` (Node only; their contents are io/observationFormat.ts, which the page
+ * shares): per observatory, in OUT/<name>/,
  *   observed.fits          INTENSITY (maximum likelihood), INTENSITY_DI (direct integration),
  *                          EXPOSURE (mean acceptance over the sidereal day), COUNTS; UNSEEN
  *                          outside the field of view, RING, equatorial
@@ -19,10 +20,8 @@ import { UNSEEN, writeHealpixFits } from '../io/fits.ts';
 import { mollweideSvg, writeMollweide, type MollweideOptions } from '../io/mollweide.ts';
 import { svgOpen, writeFigure } from '../io/svg.ts';
 import type { Observatory } from '../analysis/observatory/definition.ts';
-import { eastWestStep } from '../analysis/observatory/eastWest.ts';
-import { kPrime1111 } from '../analysis/observatory/kPrimeDipole.ts';
 import type { Observation } from '../analysis/observatory/observe.ts';
-import { declinationAverageFactor } from '../analysis/observatory/raProjection.ts';
+import { observedClTable, observedDipoleTables, observedMapFits, type CsvTableToWrite } from '../io/observationFormat.ts';
 
 export const OBSERVE_RECORD = 'observe.json';
 
@@ -106,95 +105,16 @@ export function writeObservation(dir: string, obs: Observation, inputName: strin
     files.push(f);
     return path.join(dir, f);
   };
-  const o = obs.observatory;
-  const outside = (m: ArrayLike<number>) => Float64Array.from(m, (v, p) => (obs.mask[p] ? v : UNSEEN));
-  writeHealpixFits(note('observed.fits'), {
-    ordering: 'RING',
-    coordsys: 'C',
-    columns: [
-      { name: 'INTENSITY', data: outside(obs.maximumLikelihood.intensity) },
-      { name: 'INTENSITY_DI', data: outside(obs.directIntegration.intensity) },
-      { name: 'EXPOSURE', data: outside(obs.exposure) },
-      { name: 'COUNTS', data: outside(obs.counts) },
-    ],
-    extraCards: [
-      { key: 'OBSERVAT', value: o.name, comment: 'crsky observatory' },
-      { key: 'LATITUDE', value: o.latitudeDeg, comment: '[deg] geographic latitude' },
-      { key: 'ZENMAX', value: o.zenithMaxDeg, comment: '[deg] zenith cut' },
-      { key: 'NEVENTS', value: obs.totalEvents, comment: obs.poisson ? 'Poisson events' : 'expected events (no noise)' },
-      { key: 'NSTEPS', value: obs.nTimes, comment: 'sidereal steps per day' },
-      { key: 'MLITER', value: obs.maximumLikelihood.iterations, comment: 'maximum-likelihood updates' },
-      { key: 'HISTORY', value: `crsky observe: ${inputName} through ${o.name}; intensities normalized per ring (a_l0 = 0)` },
-    ],
-  });
+  writeHealpixFits(note('observed.fits'), observedMapFits(obs, inputName));
   writeMollweide(note('observed.png'), maskedDeviation(obs, obs.maximumLikelihood.intensity), mapFigureOptions(obs, inputName));
-
-  const s = obs.spectrum;
-  const ls = Float64Array.from({ length: s.lmax + 1 }, (_, l) => l);
-  const binFirst = Float64Array.from(ls, (l) => (l === 0 ? 0 : 1 + Math.floor((l - 1) / s.fullSky.binWidth) * s.fullSky.binWidth));
-  writeCsv(
-    note('cl.csv'),
-    { l: ls, cl_pseudo: s.pseudoCl, noise: s.noise, cl_full_sky: s.fullSky.cl, bin_first: binFirst, cl_input: s.inputCl, cl_input_pseudo: s.expectedPseudoCl },
-    [
-      `crsky observe: ${inputName} through ${o.name}`,
-      'cl_pseudo: C_l of (I − 1) on the field of view (top-hat weight, a_l0 = 0 by the normalization), review Eq. 29',
-      `noise: N_l of the Poisson counts without the m = 0 modes (Eq. 31 flat level ${s.noiseEq31}, Eq. 32 ${s.noiseEq32}); 0 without --events`,
-      `cl_full_sky: <C_l> by Eq. 30 with the transfer matrix of Eq. A.2, in l-bins of ${s.fullSky.binWidth} starting at bin_first (condition number ${s.fullSky.conditionNumber.toPrecision(3)}); assumes a statistically isotropic sky`,
-      'cl_input: C_l of the input map on the full sky; cl_input_pseudo: the pseudo-C_l it implies, Σ_l\' M_ll\' C_l\' + N_l',
-    ],
-  );
-
-  const d = obs.dipoles;
-  const band = { min: obs.fieldOfView.decMinDeg, max: obs.fieldOfView.decMaxDeg };
-  writeCsv(note('dipole_input.csv'), { a1: [d.input.a1], alpha1_deg: [d.input.alpha1Deg], d0h: [d.input.d0h], d6h: [d.input.d6h] }, [
-    'the input map\'s dipole (least squares, full sky, relative to its monopole) projected on the equatorial plane (review Eq. 19)',
-  ]);
-  const ra = [d.raProjection.directIntegration, d.raProjection.maximumLikelihood];
-  writeCsv(
-    note('dipole_ra_projection.csv'),
-    {
-      reconstruction: [0, 1],
-      a1_reported: ra.map((r) => r.a1Projected),
-      alpha1_deg: ra.map((r) => r.alpha1Deg),
-      factor_pixels: ra.map((r) => r.factor),
-      factor_eq25: ra.map(() => declinationAverageFactor(band.min, band.max)),
-      a1_rescaled: ra.map((r) => r.a1),
-      d0h: ra.map((r) => r.d0h),
-      d6h: ra.map((r) => r.d6h),
-    },
-    [
-      'right-ascension projection (review Eq. 24): a1_reported = Ã1 as experiments report it; a1_rescaled = Ã1 / factor (Eq. 25)',
-      'factor_pixels: mean cos δ over the field-of-view pixels (used); factor_eq25: Eq. 25 on the nominal δ1, δ2',
-      'reconstruction: 0 = direct integration, 1 = maximum likelihood',
-    ],
-  );
-  const kp = [d.kPrime.directIntegration, d.kPrime.maximumLikelihood];
-  writeCsv(
-    note('dipole_kprime.csv'),
-    {
-      reconstruction: [0, 1],
-      a1: kp.map((r) => r.a1),
-      alpha1_deg: kp.map((r) => r.alpha1Deg),
-      d0h: kp.map((r) => r.d0h),
-      d6h: kp.map((r) => r.d6h),
-      a11_re: kp.map((r) => r.a11[0]),
-      a11_im: kp.map((r) => r.a11[1]),
-      kprime_pixels: kp.map((r) => r.kPrime),
-      kprime_eq27: kp.map(() => kPrime1111(band.min, band.max)),
-    },
-    ['K′-corrected dipole (review Eq. 27–28) from the pseudo-a_11 of the field of view', 'kprime_pixels: K′_1111 as the pixel sum (used); kprime_eq27: Eq. 27 on the nominal δ1, δ2', 'reconstruction: 0 = direct integration, 1 = maximum likelihood'],
-  );
-  const ew = d.eastWest;
-  writeCsv(
-    note('dipole_east_west.csv'),
-    { a1: [ew.a1], alpha1_deg: [ew.alpha1Deg], d0h: [ew.d0h], d6h: [ew.d6h], delta_alpha: [ew.deltaAlpha], delta_alpha_eq23: [eastWestStep(o)] },
-    ['East–West method (review Eq. 20–23) on the counts of every sidereal step', 'delta_alpha: Δα from the day\'s events per local pixel (used); delta_alpha_eq23: Eq. 23 for the acceptance A(θ)'],
-  );
-  writeCsv(
-    note('east_west_ratio.csv'),
-    { step: Float64Array.from(ew.ratio, (_v, t) => t), meridian_ra_deg: Float64Array.from(ew.ratio, (_v, t) => (360 * t) / obs.nTimes), ratio: ew.ratio },
-    ['(N_E − N_W)/(N_E + N_W) at every sidereal step (review Eq. 22); meridian_ra_deg: right ascension of the meridian'],
-  );
+  const csv = (file: string, t: CsvTableToWrite) => writeCsv(note(file), t.columns, t.comments);
+  csv('cl.csv', observedClTable(obs, inputName));
+  const d = observedDipoleTables(obs);
+  csv('dipole_input.csv', d.input);
+  csv('dipole_ra_projection.csv', d.raProjection);
+  csv('dipole_kprime.csv', d.kPrime);
+  csv('dipole_east_west.csv', d.eastWest);
+  csv('east_west_ratio.csv', d.eastWestRatio);
   return files;
 }
 

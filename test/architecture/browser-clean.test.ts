@@ -1,7 +1,7 @@
 /**
  * Everything below the output layer runs in a browser as well as in Node (docs/architecture.md):
  * config, turbulence, sim (but its Node seam src/sim/node/), analysis, pipeline, and the pure
- * formats of io (fitsFormat, csvFormat, intensityMap). This bundles each of those modules for
+ * formats of io (fitsFormat, csvFormat, intensityMap, observationFormat). This bundles each of those modules for
  * `platform: 'browser'` with esbuild, npm packages included, and fails on any Node built-in
  * (`node:fs`, `fs`, `worker_threads`, ...) reached from them, naming the importer (or, inside an
  * npm package without a browser mapping for it, with esbuild's own resolve error).
@@ -15,7 +15,7 @@ import { REPO_ROOT } from '../helpers/cli.ts';
 
 const CLEAN_DIRS = ['src/config', 'src/turbulence', 'src/sim', 'src/analysis', 'src/pipeline'];
 const NODE_SEAM = 'src/sim/node';
-const CLEAN_FILES = ['src/core.ts', 'src/io/fitsFormat.ts', 'src/io/fitsImageFormat.ts', 'src/io/csvFormat.ts', 'src/io/intensityMap.ts'];
+const CLEAN_FILES = ['src/core.ts', 'src/io/fitsFormat.ts', 'src/io/fitsImageFormat.ts', 'src/io/csvFormat.ts', 'src/io/intensityMap.ts', 'src/io/observationFormat.ts'];
 
 function sources(dir: string): string[] {
   return fs.readdirSync(path.join(REPO_ROOT, dir), { withFileTypes: true }).flatMap((e) => {

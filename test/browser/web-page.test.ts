@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv, type CsvTable } from '../../src/io/csvFormat.ts';
+import { decodeHealpixFits, isUnseen } from '../../src/io/fitsFormat.ts';
+import { DIPOLE_METHODS } from '../../src/io/observationFormat.ts';
 import { cleanupCli, makeTempDir, runCli, startCli, waitFor } from '../helpers/cli.ts';
 import { f64, runHealpy } from '../helpers/healpy.ts';
 import { CHROMIUM_ADVICE, haveChromium } from './page.ts';
@@ -121,6 +123,49 @@ function expectSameCl(page: CsvTable, cli: CsvTable, what: string): void {
   console.info(`${what}: page cpu vs CLI, largest |Δ| / column scale: ${worst.join(', ')}`);
 }
 
+type PageDipole = { a1: number; alpha1Deg: number };
+type PageDipoles = Record<'input' | 'raReported' | 'raRescaled' | 'kPrime' | 'eastWest' | 'kPrimeDirect', PageDipole>;
+
+/** The rows `crsky observe` prints per method: "    <label>   A1 = 4.326e-3  α1 = 270.6°". */
+const PRINTED_ROWS: readonly [keyof PageDipoles, RegExp][] = [
+  ['input', /^input map/],
+  ['raReported', /^RA projection, Eq\. 24/],
+  ['raRescaled', /^RA projection rescaled/],
+  ['kPrime', /^K′-corrected, Eq/],
+  ['eastWest', /^East-West/],
+  ['kPrimeDirect', /^K′-corrected on direct integration/],
+];
+
+function printedDipoles(stdout: string): Record<keyof PageDipoles, PageDipole> {
+  const out: Partial<Record<keyof PageDipoles, PageDipole>> = {};
+  for (const line of stdout.split('\n')) {
+    const m = /^ {4}(.+?)\s+A1 = (\S+)\s+α1 = ([\d.]+)°$/.exec(line);
+    const row = m && PRINTED_ROWS.find(([, re]) => re.test(m[1]));
+    if (m && row) out[row[0]] = { a1: Number(m[2]), alpha1Deg: Number(m[3]) };
+  }
+  expect(Object.keys(out).sort(), stdout).toEqual(PRINTED_ROWS.map(([k]) => k).sort());
+  return out as Record<keyof PageDipoles, PageDipole>;
+}
+
+/** Phase difference in degrees, wrapped to (−180, 180]. */
+function phaseDiff(a: number, b: number): number {
+  const d = (((a - b) % 360) + 360) % 360;
+  return d > 180 ? d - 360 : d;
+}
+
+/** Colours of the canvas at fractions (x, y) of its map area (the ellipse's box, not the colour bar). */
+async function canvasColours(p: WebPage, selector: string, points: readonly [number, number][]): Promise<number[][]> {
+  return p.page.evaluate(
+    ([sel, pts]) => {
+      const c = document.querySelector(sel) as HTMLCanvasElement;
+      const ctx = c.getContext('2d', { willReadFrequently: true })!;
+      const h = Math.round(c.width / 2);
+      return pts.map(([x, y]) => Array.from(ctx.getImageData(Math.floor(x * c.width), Math.floor(y * h), 1, 1).data));
+    },
+    [selector, points] as const,
+  );
+}
+
 describe.skipIf(skip)('the crsky page in Chromium', () => {
   it('without WebGPU and WebGL the cpu tracker runs in Web Workers; its C_l, map FITS (read by healpy) and config JSON reproduce the CLI run (1e-6)', async () => {
     const p = await open(QUICK, FLAGS.none);
@@ -182,14 +227,18 @@ describe.skipIf(skip)('the crsky page in Chromium', () => {
     expect(p.errors).toEqual([]);
   });
 
-  it('a bad or out-of-range URL parameter shows a message naming it and the allowed range; the page runs with the rest', async () => {
-    const p = await open(`${QUICK}&particles.perPixelSide=40&field.turbulence.modes=abc&backend=cuda&realizations=1`, FLAGS.none);
+  it('a bad or out-of-range URL parameter (a config path, the backend, the observatory, the events) shows a message naming it and the allowed values; the page runs with the rest', async () => {
+    const p = await open(`${QUICK}&particles.perPixelSide=40&field.turbulence.modes=abc&backend=cuda&realizations=1&observatory=hawc,kamiokande&events=-5`, FLAGS.none);
     await p.waitFor('state', (s) => s === 'done');
     const messages = await p.page.textContent('#messages');
     expect(messages).toContain('particles.perPixelSide = 40: must be <= 16');
     expect(messages).toContain('field.turbulence.modes = "abc": must be a number');
     expect(messages).toContain('backend=cuda: allowed: auto, webgpu, gpujs, cpu');
+    expect(messages).toContain('observatory=hawc,kamiokande: unknown observatory kamiokande; allowed: none or a comma-separated list of icecube, icetop, hawc, tibet, argo-ybj, lhaaso-km2a (using hawc)');
+    expect(messages).toContain('events=-5: Poisson events in total, a number in [1, 1e+16], or none (no noise) (using none)');
     expect(await p.page.getAttribute('body', 'data-ensemble')).toBe('1');
+    // the valid part of the selection is observed
+    await p.waitFor('observed', (s) => s === 'hawc');
     // a control refuses an invalid value with the schema's message
     await p.page.fill('[name="particles.nside"]', '12');
     await p.page.press('[name="particles.nside"]', 'Tab');
@@ -225,6 +274,153 @@ describe.skipIf(skip)('the crsky page in Chromium', () => {
     expect(res.code, res.stderr).toBe(0);
     expectSameCl(page, parseCsv(fs.readFileSync(path.join(dir, 'run', 'cl_t01.csv'), 'utf8'), 'cl_t01.csv'), 'paused and resumed, 3 realizations');
     expect(p.errors).toEqual([]);
+  }, WITH_CLI_MS);
+
+  // The observatory view against `crsky observe`: the same simulation (the page's config JSON,
+  // cpu backend, seed), HAWC without events. The page observes its float64 ensemble mean, the CLI
+  // the run's mean_t01.fits (float64): the same map up to the V8 vs Node last-bit rounding of
+  // Math.* that expectSameCl describes, which a short run (Ω·T = 10) leaves at ~1e-13 (measured:
+  // observed map 7e-14 of max |I − 1|, dipoles 3e-14 of the input's A1, C_l 7e-14). observeSky
+  // is smooth in the map but for where maximum likelihood stops (a change below 1e-6 of
+  // max |I − 1|), which the two runs would reach one update apart only if a change fell within
+  // ~1e-13 of that threshold. 1e-6 of each quantity's scale: 1e7 times the measured, far below
+  // anything a reader of the page could see; the printed numbers to their printed digits.
+  it('selecting HAWC shows its observed map and every method\'s dipole; they equal crsky observe --observatory hawc on the same run; the downloads are its files', async () => {
+    const p = await open(`${QUICK}&realizations=1&tracking.timesOmega=[5,10]&backend=cpu`, FLAGS.none);
+    await p.waitFor('state', (s) => s === 'done');
+    expect(await p.page.getAttribute('body', 'data-observe-status')).toBe('none');
+    await p.page.check('input[name="observatory"][value="hawc"]');
+    await p.waitFor('observed', (s) => s === 'hawc');
+    expect(await p.page.getAttribute('body', 'data-observe-status')).toBe('ready');
+    expect(new URL(p.page.url()).searchParams.get('observatory')).toBe('hawc');
+    const panel = '.obspanel[data-observatory="hawc"]';
+    expect(await p.page.isVisible(panel)).toBe(true);
+    expect(await p.page.isVisible('.obspanel[data-observatory="icecube"]')).toBe(false);
+    // the map: coloured near the equator, grey (outside the field of view) near both poles (δ ≈ ±77°);
+    // the points lie between the graticule's lines
+    const [equator, north, south] = await canvasColours(p, `${panel} canvas`, [[0.515, 0.45], [0.515, 0.04], [0.515, 0.96]]);
+    expect(north.slice(0, 3)).toEqual([215, 215, 215]);
+    expect(south.slice(0, 3)).toEqual([215, 215, 215]);
+    expect(equator.slice(0, 3)).not.toEqual([215, 215, 215]);
+    expect(equator[3]).toBe(255);
+    expect(await p.page.textContent(`${panel} .obsinfo`)).toContain('FOV -26.0° < δ < 64.0°');
+    expect(await p.page.locator(`${panel} table.dipoles tbody tr`).count()).toBe(6);
+    const dipoles = JSON.parse((await p.page.getAttribute(`${panel} table.dipoles`, 'data-dipoles')) ?? 'null') as PageDipoles;
+
+    const dir = makeTempDir('crsky-web-obs-');
+    fs.writeFileSync(path.join(dir, 'config.json'), (await p.download('json')).text);
+    const sim = await runCli(['simulate', '--config', path.join(dir, 'config.json'), '--out', path.join(dir, 'run'), '--log', 'quiet'], { timeoutMs: 120_000 });
+    expect(sim.code, sim.stderr).toBe(0);
+    const obsDir = path.join(dir, 'observe');
+    const res = await runCli(['observe', path.join(dir, 'run'), '--observatory', 'hawc', '--out', obsDir], { timeoutMs: 120_000 });
+    expect(res.code, res.stderr).toBe(0);
+
+    // what the CLI prints: 4 significant digits of A1, 0.1° of α1 (half a printed unit, and the file tolerance below)
+    const printed = printedDipoles(res.stdout);
+    const worstPrinted: string[] = [];
+    for (const [key] of PRINTED_ROWS) {
+      const [a, b] = [dipoles[key], printed[key]];
+      const unit = 10 ** (Math.floor(Math.log10(Math.abs(b.a1))) - 3);
+      worstPrinted.push(`${key} ${((a.a1 - b.a1) / unit).toFixed(2)} unit, ${phaseDiff(a.alpha1Deg, b.alpha1Deg).toFixed(3)}°`);
+      expect(Math.abs(a.a1 - b.a1), key).toBeLessThanOrEqual(0.5 * unit + 1e-6 * dipoles.input.a1);
+      expect(Math.abs(phaseDiff(a.alpha1Deg, b.alpha1Deg)), key).toBeLessThanOrEqual(0.05 + 1e-6);
+    }
+    console.info(`HAWC dipoles, page vs printed by crsky observe: ${worstPrinted.join('; ')}`);
+
+    // the page's dipole CSV against the CLI's dipole_*.csv at full precision: every component
+    // within 1e-6 of the input's A1 (the map's dipole scale)
+    const dl = await p.download(`${panel} [data-file="dipoles"]`);
+    expect(dl.name).toBe('crsky_hawc_dipoles_t01.csv');
+    const table = parseCsv(dl.text, dl.name).columns;
+    const cli = (f: string) => parseCsv(fs.readFileSync(path.join(obsDir, 'hawc', f), 'utf8'), f).columns;
+    const [input, ra, kp, ew] = [cli('dipole_input.csv'), cli('dipole_ra_projection.csv'), cli('dipole_kprime.csv'), cli('dipole_east_west.csv')];
+    const expected: [string, number, number, number, number][] = [
+      ['input', -1, input.a1[0], input.d0h[0], input.d6h[0]],
+      ...[0, 1].map((k): [string, number, number, number, number] => ['ra_projection_reported', k, ra.a1_reported[k], ra.d0h[k] * ra.factor_pixels[k], ra.d6h[k] * ra.factor_pixels[k]]),
+      ...[0, 1].map((k): [string, number, number, number, number] => ['ra_projection_rescaled', k, ra.a1_rescaled[k], ra.d0h[k], ra.d6h[k]]),
+      ...[0, 1].map((k): [string, number, number, number, number] => ['kprime', k, kp.a1[k], kp.d0h[k], kp.d6h[k]]),
+      ['east_west', -1, ew.a1[0], ew.d0h[0], ew.d6h[0]],
+    ];
+    expect(table.method.length).toBe(expected.length);
+    const scale = input.a1[0];
+    // the table's numbers (data-dipoles) are those of the files too
+    const shownVsFiles: [PageDipole, number][] = [
+      [dipoles.input, input.a1[0]],
+      [dipoles.raReported, ra.a1_reported[1]],
+      [dipoles.raRescaled, ra.a1_rescaled[1]],
+      [dipoles.kPrime, kp.a1[1]],
+      [dipoles.eastWest, ew.a1[0]],
+      [dipoles.kPrimeDirect, kp.a1[0]],
+    ];
+    for (const [shown, file] of shownVsFiles) expect(Math.abs(shown.a1 - file) / scale).toBeLessThan(1e-6);
+    expect(Math.abs(phaseDiff(dipoles.kPrime.alpha1Deg, kp.alpha1_deg[1]))).toBeLessThan(1e-4);
+    let worst = 0;
+    expected.forEach(([method, rec, a1, d0h, d6h], i) => {
+      expect(DIPOLE_METHODS[table.method[i]]).toBe(method);
+      expect(table.reconstruction[i]).toBe(rec);
+      for (const [x, y] of [[table.a1[i], a1], [table.d0h[i], d0h], [table.d6h[i], d6h]]) worst = Math.max(worst, Math.abs(x - y) / scale);
+    });
+    console.info(`HAWC dipole CSV, page vs crsky observe's files: largest |Δ| / input A1 = ${worst.toExponential(1)}`);
+    expect(worst).toBeLessThan(1e-6);
+
+    // the observed map FITS and C_l CSV: the CLI's observed.fits and cl.csv
+    const fits = await p.download(`${panel} [data-file="fits"]`);
+    expect(fits.name).toBe('crsky_hawc_observed_t01.fits');
+    const pageFits = decodeHealpixFits(new Uint8Array(fs.readFileSync(fits.path)));
+    const cliFits = decodeHealpixFits(new Uint8Array(fs.readFileSync(path.join(obsDir, 'hawc', 'observed.fits'))));
+    expect(pageFits.columns.map((c) => c.name)).toEqual(['INTENSITY', 'INTENSITY_DI', 'EXPOSURE', 'COUNTS']);
+    expect(pageFits.coordsys).toBe('C');
+    const [mi, ci] = [pageFits.columns[0].data, cliFits.columns[0].data];
+    let range = 0, dMap = 0;
+    for (let q = 0; q < ci.length; q++) if (!isUnseen(ci[q])) range = Math.max(range, Math.abs(ci[q] - 1));
+    for (let q = 0; q < ci.length; q++) {
+      expect(isUnseen(mi[q])).toBe(isUnseen(ci[q]));
+      if (!isUnseen(ci[q])) dMap = Math.max(dMap, Math.abs(mi[q] - ci[q]) / range);
+    }
+    const clDl = await p.download(`${panel} [data-file="cl"]`);
+    const [pc, cc] = [parseCsv(clDl.text, clDl.name).columns, cli('cl.csv')];
+    let dCl = 0;
+    for (const name of ['cl_pseudo', 'cl_full_sky', 'cl_input']) {
+      const colScale = Math.max(...Array.from(cc[name].slice(1), Math.abs));
+      for (let l = 1; l < cc[name].length; l++) dCl = Math.max(dCl, Math.abs(pc[name][l] - cc[name][l]) / colScale);
+    }
+    console.info(`HAWC observed map and C_l, page vs crsky observe: largest |Δ| / max |I − 1| = ${dMap.toExponential(1)}, C_l |Δ| / column scale = ${dCl.toExponential(1)}`);
+    expect(dMap).toBeLessThan(1e-6);
+    expect(dCl).toBeLessThan(1e-6);
+
+    // with events: the same Poisson draws (seeded per observatory) as crsky observe --events --seed
+    await p.page.fill('#eventSeed', '3');
+    await p.page.press('#eventSeed', 'Tab');
+    await p.page.fill('#events', '1e6');
+    await p.page.press('#events', 'Tab');
+    await p.waitFor('observedEvents', (s) => s === '1000000');
+    await p.waitFor('observeStatus', (s) => s === 'ready');
+    expect(await p.page.getAttribute('body', 'data-observed-seed')).toBe('3');
+    expect(new URL(p.page.url()).search).toContain('observatory=hawc&events=1000000&eventSeed=3');
+    const noisy = await runCli(['observe', path.join(dir, 'run'), '--observatory', 'hawc', '--events', '1e6', '--seed', '3', '--out', path.join(dir, 'observe-events')], { timeoutMs: 120_000 });
+    expect(noisy.code, noisy.stderr).toBe(0);
+    // the same number of drawn events, as printed
+    const drawn = /(\d\.\d{3}e\+\d+) Poisson events/.exec(noisy.stdout);
+    expect(drawn, noisy.stdout).not.toBeNull();
+    expect(await p.page.textContent(`${panel} .obsinfo`)).toContain(`${drawn![1]} Poisson events`);
+    const noisyDl = await p.download(`${panel} [data-file="dipoles"]`);
+    const noisyTable = parseCsv(noisyDl.text, noisyDl.name).columns;
+    const noisyKp = parseCsv(fs.readFileSync(path.join(dir, 'observe-events', 'hawc', 'dipole_kprime.csv'), 'utf8'), 'dipole_kprime.csv').columns;
+    const noisyEw = parseCsv(fs.readFileSync(path.join(dir, 'observe-events', 'hawc', 'dipole_east_west.csv'), 'utf8'), 'dipole_east_west.csv').columns;
+    // rows 5, 6: K′ (direct integration, maximum likelihood); row 7: East–West (layout checked above)
+    const dNoisy = Math.max(Math.abs(noisyTable.a1[6] - noisyKp.a1[1]), Math.abs(noisyTable.a1[5] - noisyKp.a1[0]), Math.abs(noisyTable.a1[7] - noisyEw.a1[0])) / scale;
+    console.info(`HAWC with 1e6 events, seed 3: K′ A1 ${noisyTable.a1[6].toExponential(4)} (no events ${table.a1[6].toExponential(4)}); page vs crsky observe |Δ| / input A1 = ${dNoisy.toExponential(1)}`);
+    expect(noisyTable.a1[6]).not.toBe(table.a1[6]);
+    expect(dNoisy).toBeLessThan(1e-6);
+
+    // a galactic map: the view says why it shows nothing (observatories need α, δ)
+    await p.page.selectOption('[name="particles.frame"]', 'galactic');
+    await p.page.click('#start');
+    await p.waitFor('observeStatus', (s) => s === 'galactic');
+    expect(await p.page.textContent('#obsstatus')).toContain('observatories need the equatorial map');
+    expect(await p.page.isVisible(panel)).toBe(false);
+    expect(p.errors).toEqual([]);
+    expect(Math.max(0, ...(await p.longTasks()))).toBeLessThan(LONG_TASK_MS);
   }, WITH_CLI_MS);
 
   it('crsky serve prints its URL on 127.0.0.1 and serves the built page, cross-origin isolated', async () => {

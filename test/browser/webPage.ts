@@ -26,8 +26,8 @@ export interface WebPage {
   longTasks(): Promise<number[]>;
   /** Waits until the body's data attribute satisfies `ok`, failing with the page's state. */
   waitFor(attribute: string, ok: (value: string) => boolean, timeoutMs?: number): Promise<string>;
-  /** Clicks a download button and returns the saved file: its suggested name, path and text (latin1). */
-  download(buttonId: string): Promise<{ name: string; path: string; text: string }>;
+  /** Clicks a download button (an id, or a selector) and returns the saved file: its suggested name, path and text (latin1). */
+  download(button: string): Promise<{ name: string; path: string; text: string }>;
   close(): Promise<void>;
 }
 
@@ -85,8 +85,8 @@ export async function openPage(query: string, flags: readonly string[]): Promise
         await new Promise((r) => setTimeout(r, 200));
       }
     },
-    async download(buttonId) {
-      const [d] = await Promise.all([page.waitForEvent('download'), page.click(`#${buttonId}`)]);
+    async download(button) {
+      const [d] = await Promise.all([page.waitForEvent('download'), page.click(/^[\w-]+$/.test(button) ? `#${button}` : button)]);
       const file = await d.path();
       return { name: d.suggestedFilename(), path: file, text: await readFile(file, 'latin1') };
     },

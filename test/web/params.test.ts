@@ -41,4 +41,24 @@ describe('page settings in the URL', () => {
     const c = configOf('ahlers-mertsch-2015', am);
     expect(c.field.turbulence.spectrum).toEqual({ kind: 'kolmogorov', lMinPc: 0.5, lMaxPc: 1000 });
   });
+
+  it('the observatory view\'s selection, events and seed round-trip through the URL; bad values are named with the allowed ones', () => {
+    const { settings, problems } = settingsFromUrl('?observatory=icecube,HAWC&events=4.9e10&eventSeed=7');
+    expect(problems).toEqual([]);
+    // in the presets' order, whatever the URL's
+    expect(settings.observe).toEqual({ observatories: ['icecube', 'hawc'], events: 4.9e10, seed: 7 });
+    expect(settingsFromUrl(settingsToUrl(settings)).settings.observe).toEqual(settings.observe);
+    // none is the default and writes nothing
+    expect(settingsFromUrl('?observatory=none').settings.observe.observatories).toEqual([]);
+    expect(settingsToUrl(settingsFromUrl('').settings)).toBe('?preset=quick');
+    const bad = settingsFromUrl('?observatory=hawc,kamiokande&events=0&eventSeed=1.5');
+    expect(bad.settings.observe).toEqual({ observatories: ['hawc'], events: null, seed: 1 });
+    expect(bad.problems).toEqual([
+      'URL parameter observatory=hawc,kamiokande: unknown observatory kamiokande; allowed: none or a comma-separated list of icecube, icetop, hawc, tibet, argo-ybj, lhaaso-km2a (using hawc)',
+      'URL parameter events=0: Poisson events in total, a number in [1, 1e+16], or none (no noise) (using none)',
+      'URL parameter eventSeed=1.5: seed of the Poisson draws, an integer in [0, 2147483647] (using 1)',
+    ]);
+    // the page's own keys are not config paths
+    expect(configOf(bad.settings.preset, bad.settings.sets).seed).toBe(1);
+  });
 });

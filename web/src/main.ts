@@ -12,6 +12,7 @@ import { connectEngine, type EngineClient } from './ui/client.ts';
 import { renderControls, showProblem, SPECTRUM_PATH } from './ui/controls.ts';
 import { saveFile } from './ui/download.ts';
 import { MapCanvas } from './ui/mapCanvas.ts';
+import { ObserveView } from './ui/observeView.ts';
 import { configOf, settingsFromUrl, settingsToUrl, type PageSettings, type ViewSettings } from './ui/params.ts';
 
 function $<T extends HTMLElement>(id: string): T {
@@ -31,6 +32,30 @@ let backend = '';
 let nextExport = 1;
 const body = document.body;
 const map = new MapCanvas($<HTMLCanvasElement>('map'), $('readout'));
+const observe = new ObserveView(
+  settings.observe,
+  {
+    choices: $('observatories'),
+    events: $<HTMLInputElement>('events'),
+    seed: $<HTMLInputElement>('eventSeed'),
+    problem: $('obsproblem'),
+    status: $('obsstatus'),
+    panels: $('obspanels'),
+    plot: $<HTMLCanvasElement>('obscl'),
+  },
+  {
+    changed(s) {
+      settings = { ...settings, observe: s };
+      updateUrl();
+      requestObservation();
+    },
+    download(what, observatory) {
+      const id = nextExport++;
+      pending.set(id, `${observatory} ${what}`);
+      engine.send({ type: 'export-observed', id, what, observatory });
+    },
+  },
+);
 
 function showMessages(lines: readonly string[]): void {
   const box = $('messages');
@@ -96,6 +121,11 @@ function requestRaster(): void {
   engine.send({ type: 'view', view: { ...v, source, ...map.rasterSize() } });
 }
 
+/** The observatory view's request: the shown snapshot (else the last), at the map's raster size. */
+function requestObservation(): void {
+  engine.send({ type: 'observe', request: { ...observe.current, snapshot: typeof source === 'number' ? source : 'last', ...observe.rasterSize() } });
+}
+
 function start(): void {
   running = config;
   spectra = { lmax: 0, stages: [], ensemble: [] };
@@ -141,6 +171,7 @@ function onMessage(m: FromEngine): void {
         void connectEngine(onMessage, 'page').then((client) => {
           engine = client;
           body.dataset.thread = client.where;
+          requestObservation();
           start();
         });
         return;
@@ -182,6 +213,12 @@ function onMessage(m: FromEngine): void {
       pending.delete(m.id);
       showMessages([m.message]);
       return;
+    case 'observed':
+      observe.onStatus(m.observed);
+      return;
+    case 'observation':
+      observe.onObservation(m.observation);
+      return;
   }
 }
 
@@ -213,6 +250,7 @@ function warmUp(): void {
     ensemble: { label: 't00', omegaT: 1, realizations: 2, mean: cl, stderr: cl, clHat: cl, error: cl, noise: 1e-5 },
   });
   drawClPlot($<HTMLCanvasElement>('cl'), { lmax: 0, stages: [], ensemble: null });
+  observe.warmUp();
 }
 
 async function main(): Promise<void> {
@@ -230,6 +268,7 @@ async function main(): Promise<void> {
     source = s === 'auto' || s === 'stage' ? s : Number(s);
     requestRaster();
     plotSpectra();
+    requestObservation();
   });
   $('start').addEventListener('click', start);
   $('pause').addEventListener('click', () => engine.send({ type: body.dataset.state === 'paused' ? 'resume' : 'pause' }));
@@ -244,8 +283,10 @@ async function main(): Promise<void> {
     resize = window.setTimeout(() => {
       requestRaster();
       plotSpectra();
+      requestObservation();
     }, 200);
   });
+  requestObservation();
   start();
 }
 

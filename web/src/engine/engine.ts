@@ -27,6 +27,7 @@ import {
   type TrackProgress,
 } from '../../../src/core.ts';
 import { openTracker } from './backends.ts';
+import { ObservatoryView, type ObservedInput } from './observatories.ts';
 import type { BackendRequest, EngineState, EnsembleSpectrum, FromEngine, StageSpectrum, ToEngine, ViewOptions } from './protocol.ts';
 import { formatNumber, fullLengthPc, skyFormingStages, type Stage } from './stages.ts';
 import { rasterize } from './view.ts';
@@ -68,7 +69,12 @@ export class Engine {
   private firstReport: { job: Job; at: number; steps: number } | null = null;
   private lastRate = 0;
 
-  constructor(private readonly post: Post) {}
+  /** The observatory view of the ensemble mean (observatories.ts). */
+  private readonly observatories: ObservatoryView;
+
+  constructor(private readonly post: Post) {
+    this.observatories = new ObservatoryView(post, (snapshot) => this.observedInput(snapshot));
+  }
 
   async handle(msg: ToEngine): Promise<void> {
     try {
@@ -91,6 +97,7 @@ export class Engine {
           this.clearRun();
           this.setState('idle');
           this.postSpectra();
+          this.observatories.mapChanged();
           return;
         case 'view':
           this.view = msg.view;
@@ -99,6 +106,15 @@ export class Engine {
         case 'export':
           this.export(msg.id, msg.what, msg.snapshot);
           return;
+        case 'observe':
+          this.observatories.setRequest(msg.request);
+          return;
+        case 'export-observed': {
+          const file = this.observatories.file(msg.what, msg.observatory);
+          if (typeof file === 'string') this.post({ type: 'failed', id: msg.id, message: file });
+          else this.post({ type: 'export', id: msg.id, ...file });
+          return;
+        }
       }
     } catch (e) {
       this.setState('error', e instanceof Error ? e.message : String(e));
@@ -129,6 +145,7 @@ export class Engine {
     this.plan = makePlan(config);
     this.stages = skyFormingStages(config);
     this.postSpectra();
+    this.observatories.mapChanged();
     // gpujs runs plane waves only: a grid config opens the next backend of the chain
     const grid = config.field.turbulence.brmsUG > 0 && config.field.turbulence.method === 'grid';
     if (!this.tracker || (request !== 'auto' && request !== this.backend) || (this.backend === 'gpujs' && grid)) {
@@ -209,6 +226,8 @@ export class Engine {
     }
     this.postSpectra();
     this.postRaster();
+    // a new ensemble mean: observe it (after this task, between the tracker's)
+    if (!job.stage) this.observatories.mapChanged();
   }
 
   /** `finished`: the job is already counted as done (finish() ran). */
@@ -282,6 +301,23 @@ export class Engine {
     this.post({ type: 'spectra', lmax: this.plan?.lmax ?? 0, stages: this.stageSpectra(), ensemble: this.ensembleSpectra() });
   }
 
+  /** The ensemble mean of a snapshot for the observatory view. */
+  private observedInput(snapshot: number | 'last'): ObservedInput | null {
+    const plan = this.plan;
+    if (!plan) return null;
+    if (!this.ensemble) return { frame: plan.frame, mean: null };
+    const maps = this.ensemble.maps;
+    const e = maps[snapshot === 'last' ? maps.length - 1 : Math.max(0, Math.min(snapshot, maps.length - 1))];
+    return { frame: plan.frame, mean: { map: e.mean, label: e.spec.label, realizations: e.summary.realizations, title: this.meanTitle(plan, e) } };
+  }
+
+  /** "mean of 2 realizations, Ω·T = 50": what an ensemble-mean map is. */
+  private meanTitle(plan: RunPlan, e: EnsembleProducts['maps'][number]): string {
+    const n = e.summary.realizations;
+    const when = Number.isFinite(e.spec.omegaT) ? `Ω·T = ${formatNumber(e.spec.omegaT)}` : `sphere R = ${formatNumber(plan.config.tracking.sphereRadiusPc ?? NaN)} pc`;
+    return `${n === 1 ? 'realization 1' : `mean of ${n} realizations`}, ${when}`;
+  }
+
   /** The map the view asks for, and what it is. */
   private shownMap(): { map: Float64Array; title: string } | null {
     const plan = this.plan;
@@ -291,9 +327,7 @@ export class Engine {
     if (this.ensemble && source !== 'stage') {
       const m = typeof source === 'number' ? Math.min(source, this.ensemble.maps.length - 1) : this.ensemble.maps.length - 1;
       const e = this.ensemble.maps[m];
-      const n = e.summary.realizations;
-      const when = Number.isFinite(e.spec.omegaT) ? `Ω·T = ${formatNumber(e.spec.omegaT)}` : `sphere R = ${formatNumber(plan.config.tracking.sphereRadiusPc ?? NaN)} pc`;
-      return { map: e.mean, title: `${n === 1 ? 'realization 1' : `mean of ${n} realizations`}, ${when}` };
+      return { map: e.mean, title: this.meanTitle(plan, e) };
     }
     if (latestStage) return { map: latestStage.map, title: `realization 1, ${latestStage.spectrum.label} (sky-forming stage)` };
     return null;

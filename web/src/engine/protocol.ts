@@ -28,7 +28,87 @@ export type ToEngine =
   | { readonly type: 'resume' }
   | { readonly type: 'reset' }
   | { readonly type: 'view'; readonly view: ViewOptions }
-  | { readonly type: 'export'; readonly id: number; readonly what: 'fits' | 'csv'; readonly snapshot: number };
+  | { readonly type: 'export'; readonly id: number; readonly what: 'fits' | 'csv'; readonly snapshot: number }
+  | { readonly type: 'observe'; readonly request: ObserveRequest }
+  | { readonly type: 'export-observed'; readonly id: number; readonly what: ObservedFile; readonly observatory: string };
+
+/** What the observatory view asks for: the ensemble mean of a snapshot through these presets. */
+export interface ObserveRequest {
+  /** Preset names (OBSERVATORY_NAMES), in the page's order; empty for none. */
+  readonly observatories: readonly string[];
+  /** Poisson events in total, or null: the counts are their expectation (no noise), as `crsky observe` without --events. */
+  readonly events: number | null;
+  /** Seed of the Poisson draws (`crsky observe --seed`). */
+  readonly seed: number;
+  /** Which snapshot's ensemble mean: an index, or 'last' (`crsky observe` on a run directory takes the last). */
+  readonly snapshot: number | 'last';
+  /** Raster size of each observed map, device pixels. */
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The page's downloads of an observation: observed.fits, cl.csv and all dipoles in one table. */
+export type ObservedFile = 'fits' | 'cl' | 'dipoles';
+
+export interface DipoleEstimate {
+  readonly a1: number;
+  /** Phase α1 in degrees, as the method returns it. */
+  readonly alpha1Deg: number;
+}
+
+/** The dipoles `crsky observe` prints: every method on the maximum-likelihood map, and K′ on direct integration. */
+export interface ObservedDipoles {
+  readonly input: DipoleEstimate;
+  readonly raReported: DipoleEstimate;
+  readonly raRescaled: DipoleEstimate;
+  /** Eq. 25's factor on the pixels (mean cos δ over the field of view). */
+  readonly raFactor: number;
+  readonly kPrime: DipoleEstimate;
+  readonly eastWest: DipoleEstimate;
+  readonly kPrimeDirect: DipoleEstimate;
+}
+
+/** One observatory's view of the map: what the page shows of an Observation. */
+export interface ObservedSummary {
+  readonly name: string;
+  /** Which state of the view it belongs to (ObservedStatus.version). */
+  readonly version: number;
+  readonly nside: number;
+  readonly nTimes: number;
+  readonly fieldOfView: { readonly decMinDeg: number; readonly decMaxDeg: number; readonly ringDecMinDeg: number; readonly ringDecMaxDeg: number; readonly fsky: number };
+  readonly totalEvents: number;
+  readonly poisson: boolean;
+  readonly mlIterations: number;
+  readonly spectrum: {
+    readonly lmax: number;
+    readonly pseudoCl: readonly number[];
+    readonly noise: readonly number[];
+    readonly fullSky: readonly number[];
+    readonly binWidth: number;
+    readonly inputCl: readonly number[];
+    readonly noiseEq31: number;
+    readonly noiseEq32: number;
+  };
+  readonly dipoles: ObservedDipoles;
+  /** The maximum-likelihood I − 1, equatorial, grey outside the field of view. */
+  readonly raster: Raster;
+}
+
+/**
+ * Where the observatory view stands. `version` changes with the map or the request; the
+ * observations of that version follow as 'observation' messages.
+ */
+export interface ObservedStatus {
+  readonly status: 'none' | 'waiting' | 'galactic' | 'observing' | 'ready' | 'error';
+  readonly message: string;
+  readonly version: number;
+  /** The request of this version: observatories in order, events (null: none) and seed. */
+  readonly observatories: readonly string[];
+  readonly events: number | null;
+  readonly seed: number;
+  /** The observed map: its label and how many realizations its mean holds (0: none yet). */
+  readonly input: { readonly label: string; readonly realizations: number; readonly title: string };
+}
 
 export type EngineState = 'idle' | 'opening' | 'running' | 'paused' | 'done' | 'error';
 
@@ -80,6 +160,10 @@ export interface Raster {
   /** What the map is, e.g. "ensemble mean of 2 realizations, Ω·T = 50, dipole removed". */
   readonly title: string;
   readonly frame: 'equatorial' | 'galactic';
+  /** Declinations (or latitudes) to outline, degrees: an observatory's field of view. */
+  readonly outlineLatsDeg?: readonly number[];
+  /** The colour bar's label, when not δI. */
+  readonly barLabel?: string;
 }
 
 export type FromEngine =
@@ -89,4 +173,6 @@ export type FromEngine =
   | { readonly type: 'spectra'; readonly lmax: number; readonly stages: readonly StageSpectrum[]; readonly ensemble: readonly EnsembleSpectrum[] }
   | { readonly type: 'raster'; readonly raster: Raster }
   | { readonly type: 'export'; readonly id: number; readonly name: string; readonly mime: string; readonly data: ArrayBuffer | string }
-  | { readonly type: 'failed'; readonly id: number; readonly message: string };
+  | { readonly type: 'failed'; readonly id: number; readonly message: string }
+  | { readonly type: 'observed'; readonly observed: ObservedStatus }
+  | { readonly type: 'observation'; readonly observation: ObservedSummary };

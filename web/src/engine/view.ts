@@ -55,3 +55,29 @@ export function rasterize(map: Float64Array, mapFrame: Frame, view: ViewOptions,
   if (!(range > 0)) range = 1;
   return { width: view.width, height: view.height, values, rgba: colourize(values, range), range, title, frame: view.frame };
 }
+
+/** Pixels inside the sky but outside an observatory's field of view. */
+const UNSEEN_RGBA = [215, 215, 215, 255] as const;
+
+/**
+ * An observed relative-intensity map (observeMap's maximum likelihood, RING, equatorial): I − 1
+ * inside the field of view, grey outside, always in equatorial coordinates (the observatory's
+ * frame), with the nominal declination limits δ1, δ2 to outline.
+ */
+export function rasterizeObserved(intensity: Float64Array, mask: Uint8Array, size: { readonly width: number; readonly height: number }, title: string, decLimitsDeg: readonly number[]): Raster {
+  const nside = npix2nside(intensity.length);
+  const pixels = rasterPixels(nside, 'equatorial', 'equatorial', size.width, size.height);
+  const values = new Float32Array(pixels.length);
+  let range = 0;
+  for (let p = 0; p < intensity.length; p++) if (mask[p]) range = Math.max(range, Math.abs(intensity[p] - 1));
+  if (!(range > 0)) range = 1;
+  for (let k = 0; k < pixels.length; k++) {
+    const p = pixels[k];
+    values[k] = p >= 0 && mask[p] ? intensity[p] - 1 : NaN;
+  }
+  const rgba = colourize(values, range);
+  for (let k = 0; k < pixels.length; k++) if (pixels[k] >= 0 && !mask[pixels[k]]) rgba.set(UNSEEN_RGBA, 4 * k);
+  // a limit at a pole is a point, not a line
+  const outlineLatsDeg = decLimitsDeg.filter((d) => Math.abs(d) < 90);
+  return { width: size.width, height: size.height, values, rgba, range, title, frame: 'equatorial', outlineLatsDeg, barLabel: 'I − 1' };
+}

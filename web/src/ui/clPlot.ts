@@ -1,5 +1,6 @@
 /**
- * The angular power spectrum on a canvas, log-log over l = 1 .. l_max: the C_l of realization 1
+ * Angular power spectra on a canvas, log-log over l = 1 .. l_max (drawSpectraPlot, also the
+ * observatory view's plot). The run's plot: the C_l of realization 1
  * at each sky-forming stage (thin lines, light to dark as Ω·T grows), the ensemble's <C_l> of the
  * chosen snapshot with its standard error, the noise-subtracted Ĉ_l with its error, and the
  * shuffled-sky noise level (dashed). Non-positive values (Ĉ_l below the noise) are left out.
@@ -28,7 +29,23 @@ function superscript(n: number): string {
     .join('');
 }
 
-export function drawClPlot(canvas: HTMLCanvasElement, data: ClPlotData): void {
+/** One thing on a log-log spectrum plot. */
+export interface PlotSeries {
+  /** Values by l (entry 0 unused), or one value for a 'level' (a dashed horizontal line). */
+  readonly values: readonly number[];
+  /** Error bars by l ('dot' and 'square'). */
+  readonly errors?: readonly number[];
+  readonly colour: string;
+  readonly kind: 'line' | 'dashed' | 'dot' | 'square' | 'level';
+  readonly width?: number;
+  readonly label: string;
+}
+
+/**
+ * Draws series over l = 1 .. lmax on log-log axes, legend right of the axes. Non-positive values
+ * are left out (a line breaks there). `empty` is shown when nothing can be drawn.
+ */
+export function drawSpectraPlot(canvas: HTMLCanvasElement, lmax: number, series: readonly PlotSeries[], empty: string): void {
   const scale = Math.min(2, window.devicePixelRatio || 1);
   const cssW = canvas.clientWidth || 720;
   const cssH = Math.round(cssW * 0.5);
@@ -39,15 +56,13 @@ export function drawClPlot(canvas: HTMLCanvasElement, data: ClPlotData): void {
   ctx.setTransform(scale, 0, 0, scale, 0, 0);
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, cssW, cssH);
-  const lmax = data.lmax;
   const all: number[] = [];
-  for (const s of data.stages) all.push(...s.cl.slice(1), s.noise);
-  if (data.ensemble) all.push(...data.ensemble.mean.slice(1), ...data.ensemble.clHat.slice(1), data.ensemble.noise);
+  for (const s of series) all.push(...(s.kind === 'level' ? s.values : s.values.slice(1, lmax + 1)));
   const positive = all.filter((v) => v > 0 && Number.isFinite(v));
   ctx.fillStyle = '#222';
   ctx.font = '12px sans-serif';
   if (lmax < 1 || positive.length === 0) {
-    ctx.fillText('C_l appear here when the first stage has finished', MARGIN.left, cssH / 2);
+    ctx.fillText(empty, MARGIN.left, cssH / 2);
     return;
   }
   const yMin = Math.floor(Math.log10(Math.min(...positive)));
@@ -93,9 +108,10 @@ export function drawClPlot(canvas: HTMLCanvasElement, data: ClPlotData): void {
   ctx.fillText('C_l', 0, -6);
   ctx.restore();
 
-  const line = (cl: readonly number[], colour: string, width: number) => {
+  const line = (cl: readonly number[], colour: string, width: number, dash: number[]) => {
     ctx.strokeStyle = colour;
     ctx.lineWidth = width;
+    ctx.setLineDash(dash);
     ctx.beginPath();
     let pen = false;
     for (let l = 1; l <= lmax && l < cl.length; l++) {
@@ -108,20 +124,21 @@ export function drawClPlot(canvas: HTMLCanvasElement, data: ClPlotData): void {
       pen = true;
     }
     ctx.stroke();
+    ctx.setLineDash([]);
   };
-  const points = (cl: readonly number[], err: readonly number[], colour: string, square: boolean) => {
+  const points = (cl: readonly number[], err: readonly number[] | undefined, colour: string, square: boolean) => {
     ctx.strokeStyle = colour;
     ctx.fillStyle = colour;
     ctx.lineWidth = 1;
     for (let l = 1; l <= lmax && l < cl.length; l++) {
       if (!(cl[l] > 0)) continue;
       const x = lx(l);
-      const lo = cl[l] - err[l];
-      const hi = cl[l] + err[l];
-      if (Number.isFinite(err[l]) && err[l] > 0) {
+      const e = err?.[l] ?? NaN;
+      if (Number.isFinite(e) && e > 0) {
+        const lo = cl[l] - e;
         ctx.beginPath();
         ctx.moveTo(x, ly(lo > 0 ? lo : 10 ** yMin));
-        ctx.lineTo(x, ly(hi));
+        ctx.lineTo(x, ly(cl[l] + e));
         ctx.stroke();
       }
       if (square) ctx.fillRect(x - 2.5, ly(cl[l]) - 2.5, 5, 5);
@@ -133,42 +150,38 @@ export function drawClPlot(canvas: HTMLCanvasElement, data: ClPlotData): void {
     }
   };
 
-  const legend: [string, string, string][] = [];
-  data.stages.forEach((s, i) => {
-    const c = stageColour(i, data.stages.length);
-    line(s.cl, c, 1.2);
-    legend.push([c, 'line', `realization 1, ${s.label}`]);
-  });
-  const e = data.ensemble;
-  if (e) {
-    ctx.setLineDash([5, 4]);
-    ctx.strokeStyle = '#666';
-    ctx.beginPath();
-    ctx.moveTo(x0, ly(e.noise));
-    ctx.lineTo(x1, ly(e.noise));
-    ctx.stroke();
-    ctx.setLineDash([]);
-    points(e.mean, e.stderr, '#111', false);
-    points(e.clHat, e.error, '#0072B2', true);
-    const when = e.omegaT !== null ? `Ω·T = ${+e.omegaT.toPrecision(3)}` : 'sphere';
-    legend.push(['#111', 'dot', `<C_l>, ${e.realizations} realization${e.realizations > 1 ? 's' : ''}, ${when}`], ['#0072B2', 'square', 'Ĉ_l = <C_l> − noise'], ['#666', 'dash', 'noise (shuffled sky)']);
+  // levels first: the points stay on top of them
+  for (const s of [...series.filter((t) => t.kind === 'level'), ...series.filter((t) => t.kind !== 'level')]) {
+    if (s.kind === 'line' || s.kind === 'dashed') line(s.values, s.colour, s.width ?? 1.2, s.kind === 'dashed' ? [5, 4] : []);
+    else if (s.kind === 'level') {
+      if (!(s.values[0] > 0)) continue;
+      ctx.setLineDash([5, 4]);
+      ctx.strokeStyle = s.colour;
+      ctx.lineWidth = s.width ?? 1;
+      ctx.beginPath();
+      ctx.moveTo(x0, ly(s.values[0]));
+      ctx.lineTo(x1, ly(s.values[0]));
+      ctx.stroke();
+      ctx.setLineDash([]);
+    } else points(s.values, s.errors, s.colour, s.kind === 'square');
   }
   // legend, right of the axes
   ctx.font = '11px sans-serif';
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
   let y = y1 + 6;
-  for (const [c, kind, text] of legend) {
-    ctx.strokeStyle = c;
-    ctx.fillStyle = c;
+  for (const s of series) {
+    ctx.strokeStyle = s.colour;
+    ctx.fillStyle = s.colour;
     const x = x1 + 10;
-    if (kind === 'dot') {
+    if (s.kind === 'dot') {
       ctx.beginPath();
       ctx.arc(x + 10, y, 2.8, 0, 2 * Math.PI);
       ctx.fill();
-    } else if (kind === 'square') ctx.fillRect(x + 7.5, y - 2.5, 5, 5);
+    } else if (s.kind === 'square') ctx.fillRect(x + 7.5, y - 2.5, 5, 5);
     else {
-      ctx.setLineDash(kind === 'dash' ? [5, 4] : []);
+      ctx.lineWidth = s.width ?? 1.2;
+      ctx.setLineDash(s.kind === 'line' ? [] : [5, 4]);
       ctx.beginPath();
       ctx.moveTo(x, y);
       ctx.lineTo(x + 20, y);
@@ -176,7 +189,21 @@ export function drawClPlot(canvas: HTMLCanvasElement, data: ClPlotData): void {
       ctx.setLineDash([]);
     }
     ctx.fillStyle = '#222';
-    ctx.fillText(text, x + 26, y);
+    ctx.fillText(s.label, x + 26, y);
     y += 15;
   }
+}
+
+export function drawClPlot(canvas: HTMLCanvasElement, data: ClPlotData): void {
+  const series: PlotSeries[] = data.stages.map((s, i) => ({ values: s.cl, colour: stageColour(i, data.stages.length), kind: 'line', label: `realization 1, ${s.label}` }));
+  const e = data.ensemble;
+  if (e) {
+    const when = e.omegaT !== null ? `Ω·T = ${+e.omegaT.toPrecision(3)}` : 'sphere';
+    series.push(
+      { values: e.mean, errors: e.stderr, colour: '#111', kind: 'dot', label: `<C_l>, ${e.realizations} realization${e.realizations > 1 ? 's' : ''}, ${when}` },
+      { values: e.clHat, errors: e.error, colour: '#0072B2', kind: 'square', label: 'Ĉ_l = <C_l> − noise' },
+      { values: [e.noise], colour: '#666', kind: 'level', label: 'noise (shuffled sky)' },
+    );
+  }
+  drawSpectraPlot(canvas, data.lmax, series, 'C_l appear here when the first stage has finished');
 }

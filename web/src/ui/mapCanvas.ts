@@ -48,6 +48,24 @@ function drawGraticule(ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingC
   ctx.restore();
 }
 
+/** Lines of constant latitude (an observatory's declination limits), dashed: straight in Mollweide. */
+function drawOutlines(ctx: CanvasRenderingContext2D, latsDeg: readonly number[], w: number, h: number, scale: number): void {
+  ctx.save();
+  ctx.strokeStyle = '#000';
+  ctx.lineWidth = 1.5 * scale;
+  ctx.setLineDash([6 * scale, 4 * scale]);
+  ctx.beginPath();
+  for (const lat of latsDeg) {
+    const p = mollweideForward(0, lat);
+    const half = Math.sqrt(Math.max(0, 1 - p.y * p.y)); // x at the ellipse's edge
+    const cy = ((1 - p.y) / 2) * h;
+    ctx.moveTo(((1 - half) / 2) * w, cy);
+    ctx.lineTo(((1 + half) / 2) * w, cy);
+  }
+  ctx.stroke();
+  ctx.restore();
+}
+
 function drawColourBar(ctx: CanvasRenderingContext2D, raster: Raster, top: number, w: number, scale: number): void {
   const barW = Math.round(w * 0.6);
   const x0 = Math.round((w - barW) / 2);
@@ -65,7 +83,7 @@ function drawColourBar(ctx: CanvasRenderingContext2D, raster: Raster, top: numbe
   ctx.textAlign = 'left';
   ctx.fillText(formatValue(-raster.range), x0, y);
   ctx.textAlign = 'center';
-  ctx.fillText(raster.title.includes('removed') ? 'residual δI' : 'δI = I − ⟨I⟩', w / 2, y);
+  ctx.fillText(raster.barLabel ?? (raster.title.includes('removed') ? 'residual δI' : 'δI = I − ⟨I⟩'), w / 2, y);
   ctx.textAlign = 'right';
   ctx.fillText(formatValue(raster.range), x0 + barW, y);
 }
@@ -104,6 +122,7 @@ export class MapCanvas {
     ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
     ctx.putImageData(new ImageData(raster.rgba as Uint8ClampedArray<ArrayBuffer>, w, h), 0, 0);
     ctx.drawImage(this.graticule(w, h), 0, 0);
+    if (raster.outlineLatsDeg?.length) drawOutlines(ctx, raster.outlineLatsDeg, w, h, scale);
     drawColourBar(ctx, raster, h, w, scale);
     this.canvas.dataset.drawn = String(Date.now());
   }

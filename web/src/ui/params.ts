@@ -1,11 +1,12 @@
 /**
  * The page's settings as data: a preset, config overrides by path (exactly `crsky simulate
  * --preset P --set path=value`), the backend and the view. They live in the URL, so a view can
- * be shared: ?preset=quick&particles.nside=16&tracking.timesOmega=[10,50]&backend=cpu&frame=galactic.
+ * be shared: ?preset=quick&particles.nside=16&tracking.timesOmega=[10,50]&backend=cpu&frame=galactic
+ * &observatory=hawc,icecube&events=1e9.
  * A bad or out-of-range parameter is dropped with the schema's message (naming it and the allowed
  * range) and the page goes on with the rest.
  */
-import { ConfigError, PRESETS, mergeConfig, parseOverride, resolveConfig, validateConfig, type Config, type Json, type JsonObject } from '../../../src/core.ts';
+import { ConfigError, OBSERVATORY_NAMES, PRESETS, mergeConfig, parseOverride, resolveConfig, validateConfig, type Config, type Json, type JsonObject } from '../../../src/core.ts';
 import { BACKEND_REQUESTS, type BackendRequest } from '../engine/protocol.ts';
 
 export const DEFAULT_PRESET = 'quick';
@@ -18,15 +19,54 @@ export interface ViewSettings {
   readonly smoothDeg: number;
 }
 
+/** The observatory view: `crsky observe --observatory A,B [--events N --seed S]` on the ensemble mean. */
+export interface ObserveSettings {
+  /** Preset names in OBSERVATORY_NAMES order; empty for none. */
+  readonly observatories: readonly string[];
+  /** Poisson events in total, or null for none (expected counts, no noise). */
+  readonly events: number | null;
+  readonly seed: number;
+}
+
 export interface PageSettings {
   readonly preset: string;
   /** Config overrides by dotted path, in the order given. */
   readonly sets: ReadonlyMap<string, Json>;
   readonly backend: BackendRequest;
   readonly view: ViewSettings;
+  readonly observe: ObserveSettings;
 }
 
 export const DEFAULT_VIEW: ViewSettings = { frame: 'equatorial', removeDipole: false, smoothDeg: 0 };
+/** `crsky observe`'s defaults: no events, seed 1. */
+export const DEFAULT_OBSERVE: ObserveSettings = { observatories: [], events: null, seed: 1 };
+/** The ranges `crsky observe` accepts for --events and --seed. */
+export const EVENTS_RANGE = { min: 1, max: 1e16 } as const;
+export const EVENT_SEED_MAX = 2 ** 31 - 1;
+/** URL keys of the page's own settings (every other key is a config path). */
+const PAGE_KEYS = ['preset', 'backend', 'frame', 'dipole', 'smooth', 'observatory', 'events', 'eventSeed'];
+
+/** The observatories of a comma-separated list ('none' or empty: none), and the names not known. */
+export function parseObservatoryList(raw: string): { observatories: string[]; unknown: string[] } {
+  const items = raw.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '' && s !== 'none');
+  const unknown = items.filter((s) => !OBSERVATORY_NAMES.includes(s));
+  return { observatories: OBSERVATORY_NAMES.filter((n) => items.includes(n)), unknown };
+}
+
+/** Poisson events as typed ('' or 'none': null), or a message naming the range. */
+export function parseEvents(raw: string): number | null | { problem: string } {
+  const t = raw.trim();
+  if (t === '' || t === 'none') return null;
+  const v = Number(t);
+  if (Number.isFinite(v) && v >= EVENTS_RANGE.min && v <= EVENTS_RANGE.max) return v;
+  return { problem: `Poisson events in total, a number in [${EVENTS_RANGE.min}, ${EVENTS_RANGE.max.toExponential()}], or none (no noise)` };
+}
+
+export function parseEventSeed(raw: string): number | { problem: string } {
+  const v = Number(raw.trim());
+  if (raw.trim() !== '' && Number.isInteger(v) && v >= 0 && v <= EVENT_SEED_MAX) return v;
+  return { problem: `seed of the Poisson draws, an integer in [0, ${EVENT_SEED_MAX}]` };
+}
 
 /** Parses a value as --set does: JSON when it parses, else the text. */
 function parseValue(raw: string): Json {
@@ -102,10 +142,31 @@ export function settingsFromUrl(search: string): ParsedSettings {
     if (Number.isFinite(v) && v >= 0 && v <= 180) view = { ...view, smoothDeg: v };
     else problems.push(`URL parameter smooth=${smooth}: top-hat radius in degrees, must be in [0, 180] (using 0)`);
   }
+  let observe = DEFAULT_OBSERVE;
+  const obs = q.get('observatory');
+  if (obs !== null) {
+    const { observatories, unknown } = parseObservatoryList(obs);
+    observe = { ...observe, observatories };
+    if (unknown.length) {
+      problems.push(`URL parameter observatory=${obs}: unknown observatory ${unknown.join(', ')}; allowed: none or a comma-separated list of ${OBSERVATORY_NAMES.join(', ')} (using ${observatories.length ? observatories.join(',') : 'none'})`);
+    }
+  }
+  const events = q.get('events');
+  if (events !== null) {
+    const v = parseEvents(events);
+    if (v !== null && typeof v === 'object') problems.push(`URL parameter events=${events}: ${v.problem} (using none)`);
+    else observe = { ...observe, events: v };
+  }
+  const eventSeed = q.get('eventSeed');
+  if (eventSeed !== null) {
+    const v = parseEventSeed(eventSeed);
+    if (typeof v === 'object') problems.push(`URL parameter eventSeed=${eventSeed}: ${v.problem} (using ${DEFAULT_OBSERVE.seed})`);
+    else observe = { ...observe, seed: v };
+  }
   // config paths: each one is kept only if the config stays valid with it
   const sets = new Map<string, Json>();
   for (const [key, raw] of q) {
-    if (['preset', 'backend', 'frame', 'dipole', 'smooth'].includes(key)) continue;
+    if (PAGE_KEYS.includes(key)) continue;
     const value = parseValue(raw);
     const trial = new Map(sets).set(key, value);
     try {
@@ -116,7 +177,7 @@ export function settingsFromUrl(search: string): ParsedSettings {
       problems.push(`URL parameter ${key}=${raw}: ${why} (ignored)`);
     }
   }
-  return { settings: { preset, sets, backend, view }, problems };
+  return { settings: { preset, sets, backend, view, observe }, problems };
 }
 
 export function settingsToUrl(s: PageSettings): string {
@@ -127,5 +188,8 @@ export function settingsToUrl(s: PageSettings): string {
   if (s.view.frame !== DEFAULT_VIEW.frame) q.set('frame', s.view.frame);
   if (s.view.removeDipole) q.set('dipole', '1');
   if (s.view.smoothDeg > 0) q.set('smooth', String(s.view.smoothDeg));
+  if (s.observe.observatories.length) q.set('observatory', s.observe.observatories.join(','));
+  if (s.observe.events !== null) q.set('events', String(s.observe.events));
+  if (s.observe.seed !== DEFAULT_OBSERVE.seed) q.set('eventSeed', String(s.observe.seed));
   return `?${q.toString()}`;
 }
