@@ -218,9 +218,9 @@ export type ParticleSpectrum = z.infer<typeof ParticleSpectrumSchema>;
 
 export const ParticlesSchema = z
   .object({
-    rigidityPV: positive().default(1).describe('rigidity R = pc/(Ze), PV (1 TV = 1e-3 PV), > 0; unused with a spectrum'),
+    rigidityPV: positive().default(1).describe('rigidity R = pc/(Ze), PV (1 TV = 1e-3 PV), > 0'),
     spectrum: ParticleSpectrumSchema.optional().describe(
-      'energy spectrum instead of one rigidity: {kind: "rigidities", rigiditiesPV, weights?}, {kind: "energy-range", energyMinPeV, energyMaxPeV, bins, spectralIndex, composition} or {kind: "rigidity-bins", edgesPV, spectralIndex, composition}',
+      'energy spectrum instead of one rigidity (particles.rigidityPV is then unused): {kind: "rigidities", rigiditiesPV, weights?}, {kind: "energy-range", energyMinPeV, energyMaxPeV, bins, spectralIndex, composition} or {kind: "rigidity-bins", edgesPV, spectralIndex, composition}',
     ),
     charge: z.union([z.literal(1), z.literal(-1)]).default(1).describe('charge sign of the cosmic ray (+1 nuclei)'),
     nside: z
