@@ -31,6 +31,7 @@ import {
   ParticleView,
   TIMESTAMP_BYTES,
   WORKGROUP_SIZE,
+  b0RoundingScale,
   fieldBindGroupLayout,
   trackBindGroupLayout,
   writeLaunchStates,
@@ -314,7 +315,7 @@ export class WebGpuTracker implements Tracker, Preflight {
     const device = this.gpu;
     const { lattice } = field;
     const h = schedule.stepPc;
-    const kappa = job.chargeSign * rotationRatePerUGPerPc(job.rigidityPV);
+    const kappa = job.chargeSign * rotationRatePerUGPerPc(job.rigidityPV) * b0RoundingScale(job.field.b0);
     const launch = new ArrayBuffer(n * PARTICLE_BYTES);
     writeLaunchStates(launch, job.directions, first, n, lattice.originCell, lattice.originFraction);
     device.queue.writeBuffer(buffers.particles, 0, launch);
