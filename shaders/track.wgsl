@@ -10,7 +10,7 @@
 // Units inside the kernel: lengths in lattice cells (spacing Λ, chosen by the host), field in uG;
 // positions are LatticePoints (lattice.wgsl).
 
-// Params: 80 bytes, uniform, rewritten before every dispatch (layout.ts writeParams).
+// Params: 96 bytes, uniform, rewritten before every dispatch (layout.ts writeParams).
 // The kicks are float-float pairs (f32 part + f32 remainder): see boris_change.
 struct Params {
   b0: vec3<f32>,              //  0: regular field B0, uG
@@ -24,9 +24,13 @@ struct Params {
   step_count: u32,            // 56: steps in this dispatch
   first_step: u32,            // 60: global index of this dispatch's first step
   stop_step: u32,             // 64: a particle that has crossed stops after global step >= stop_step
-  active_count: u32,          // 68: entries of active_in to process
+  active_count: u32,          // 68: entries of active_in this dispatch processes, from active_offset
   kick_per_ug_lo: f32,        // 72: kick_per_ug − f32(kick_per_ug)
   last_kick_per_ug_lo: f32,   // 76: the same for last_kick_per_ug
+  active_offset: u32,         // 80: first entry of active_in (a round is dispatched in slices)
+  _pad0: u32,                 // 84 (three u32, not a vec3: that would align to 96)
+  _pad1: u32,                 // 88
+  _pad2: u32,                 // 92
 }
 
 // Particle: 64 bytes (layout.ts PARTICLE_BYTES), the whole state of one particle.
@@ -155,7 +159,7 @@ fn track(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (slot >= params.active_count) {
     return;
   }
-  let index = active_in[slot];
+  let index = active_in[params.active_offset + slot];
   var state = particles[index];
   var x = LatticePoint(state.cell, state.fraction);
   var ud = state.direction;

@@ -14,8 +14,8 @@ export const PARTICLE_CROSSED = 1;
 export const PARTICLE_STOPPED = 2;
 
 // ---------------------------------------------------------------------------------------------
-// struct Params (track.wgsl): 80 bytes, uniform.
-export const PARAMS_BYTES = 80;
+// struct Params (track.wgsl): 96 bytes, uniform.
+export const PARAMS_BYTES = 96;
 
 export interface DispatchParams {
   /** B0 in uG. */
@@ -34,7 +34,9 @@ export interface DispatchParams {
   readonly stepCount: number;
   readonly firstStep: number;
   readonly stopStep: number;
+  /** Entries of the active list this dispatch processes, from activeOffset. */
   readonly activeCount: number;
+  readonly activeOffset: number;
 }
 
 /** x − f32(x): the float64 remainder of an f32 value, itself as f32 (x ≈ hi + lo to ~2^-48). */
@@ -72,6 +74,8 @@ export function writeParams(p: DispatchParams, out: ArrayBuffer = new ArrayBuffe
   u[17] = p.activeCount; //                      68: active_count
   f[18] = f32Remainder(p.kickPerUG); //          72: kick_per_ug_lo
   f[19] = f32Remainder(p.lastKickPerUG); //      76: last_kick_per_ug_lo
+  u[20] = p.activeOffset; //                     80: active_offset
+  u.fill(0, 21, 24); //                          84: _pad
   return out;
 }
 
