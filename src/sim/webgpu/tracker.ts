@@ -42,6 +42,7 @@ import {
 } from './layout.ts';
 import { buildSchedule, stepStartPc, type Schedule } from './schedule.ts';
 import { inlineModesSource } from './inline.ts';
+import { chooseModeTable } from './cost.ts';
 import { DispatchPacer } from './pacer.ts';
 import { kernelSource, type GeneratedModule, type ShaderLoader } from './shaders.ts';
 import type { Vec3 } from '../../config/vec3.ts';
@@ -136,9 +137,11 @@ export interface DispatchStats {
   setupMs: number;
   /** The empty first dispatch of a new pipeline, in which lavapipe compiles it, ms (0 when warm). */
   compileMs: number;
+  /** Where the mode table went and why ('' without plane waves or when the field was already prepared). */
+  modeTable: string;
 }
 
-const emptyStats = (): DispatchStats => ({ dispatches: 0, lastStepsPerDispatch: 0, sleepMs: 0, awaitMs: 0, gpuMs: 0, kernelMs: 0, hostMs: 0, setupMs: 0, compileMs: 0 });
+const emptyStats = (): DispatchStats => ({ dispatches: 0, lastStepsPerDispatch: 0, sleepMs: 0, awaitMs: 0, gpuMs: 0, kernelMs: 0, hostMs: 0, setupMs: 0, compileMs: 0, modeTable: '' });
 
 /** Field buffers and the kernel for one field on one lattice. */
 interface PreparedField {
@@ -279,7 +282,7 @@ export class WebGpuTracker implements Tracker, Preflight {
     const schedule = buildSchedule(job.stop, job.stepPc);
     this.stats = emptyStats();
     const setup = performance.now();
-    const field = await this.prepareField(job.field, job.stepPc, job.origin);
+    const field = await this.prepareField(job.field, job.stepPc, job.origin, count * schedule.totalSteps);
     this.stats.setupMs = performance.now() - setup;
     const outputs = allocateOutputs(count, job);
     const batchSize = this.maxBatchParticles;
@@ -676,12 +679,38 @@ export class WebGpuTracker implements Tracker, Preflight {
   }
 
   /** Field buffers and kernel for `field`; reused while the field, step and observer stay. */
-  private async prepareField(field: FieldData, stepPc: number, origin: Vec3): Promise<PreparedField> {
+  /**
+   * The mode-table form for a job of `particleSteps` (at most) with `count` modes: with 'auto', a
+   * uniform buffer on GPUs (or storage when too large); on a CPU adapter the faster of an inline
+   * kernel (compiled per field) and the uniform-buffer loop for this job's size (cost.ts).
+   */
+  private modeVariant(count: number, particleSteps: number): { variant: FieldVariant; why: string } {
+    const fits = count * MODE_BYTES <= this.limits.maxUniformBufferBindingSize;
+    const choice = this.options.modeTable;
+    if (choice === 'uniform' && !fits) {
+      throw new DeviceLimitError(
+        `webgpu: ${count} modes need ${mib(count * MODE_BYTES)} of uniform buffer; this device allows ${mib(this.limits.maxUniformBufferBindingSize)} (use modeTable 'auto' or 'storage')`,
+      );
+    }
+    if (choice !== 'auto') return { variant: `modes-${choice}`, why: 'requested' };
+    if (!this.cpuAdapter) return fits ? { variant: 'modes-uniform', why: 'GPU: uniform buffer' } : { variant: 'modes-storage', why: 'GPU: too large for a uniform buffer' };
+    if (count > MAX_INLINE_MODES) return { variant: fits ? 'modes-uniform' : 'modes-storage', why: `over ${MAX_INLINE_MODES} modes` };
+    // the choice depends on the job alone (not on what this tracker compiled before), so a job
+    // gives the same bits whatever ran before it: the two forms round differently
+    const cost = chooseModeTable(count, particleSteps);
+    const variant: FieldVariant = cost.table === 'inline' || !fits ? 'modes-inline' : 'modes-uniform';
+    return { variant, why: `CPU adapter, ${particleSteps.toExponential(2)} particle-steps: estimated ${cost.seconds.toFixed(2)} s ${cost.table} vs ${cost.otherSeconds.toFixed(2)} s` };
+  }
+
+  private async prepareField(field: FieldData, stepPc: number, origin: Vec3, particleSteps: number): Promise<PreparedField> {
     const lattice = chooseLattice(field, stepPc, origin);
-    const p = this.prepared;
-    if (p && p.field === field && p.lattice.spacingPc === lattice.spacingPc && p.origin.every((x, a) => x === origin[a])) return p;
-    this.releaseField();
     const t = field.turbulence;
+    const modes = t?.kind === 'modes' ? this.modeVariant(t.table.length / MODE_STRIDE, particleSteps) : null;
+    const p = this.prepared;
+    if (p && p.field === field && p.lattice.spacingPc === lattice.spacingPc && p.origin.every((x, a) => x === origin[a]) && (!modes || modes.variant === p.variant)) {
+      return p;
+    }
+    this.releaseField();
     const U = GPUBufferUsage;
     let variant: FieldVariant;
     let constants: KernelConstants = {};
@@ -692,18 +721,8 @@ export class WebGpuTracker implements Tracker, Preflight {
     } else if (t.kind === 'modes') {
       const count = t.table.length / MODE_STRIDE;
       if (!Number.isInteger(count) || count < 1) throw new Error(`webgpu tracker: mode table must hold a multiple of ${MODE_STRIDE} numbers`);
-      const fits = count * MODE_BYTES <= this.limits.maxUniformBufferBindingSize;
-      const choice = this.options.modeTable;
-      if (choice === 'uniform' && !fits) {
-        throw new DeviceLimitError(
-          `webgpu: ${count} modes need ${mib(count * MODE_BYTES)} of uniform buffer; this device allows ${mib(this.limits.maxUniformBufferBindingSize)} (use modeTable 'auto' or 'storage')`,
-        );
-      }
-      if (choice === 'auto') {
-        variant = this.cpuAdapter && count <= MAX_INLINE_MODES ? 'modes-inline' : fits ? 'modes-uniform' : 'modes-storage';
-      } else {
-        variant = `modes-${choice}`;
-      }
+      variant = modes!.variant;
+      this.stats.modeTable = `${variant.slice('modes-'.length)} (${modes!.why})`;
       constants = { modeCount: count };
       const packed = packModes(t.table, lattice, origin);
       if (variant === 'modes-inline') {
