@@ -90,7 +90,9 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
   if (name !== 'auto' && name !== 'webgpu') throw new Error(`unknown backend '${String(name)}' (auto, cpu or webgpu)`);
   let webgpu: WebGpuTracker;
   try {
-    const env = { gpu: options.gpu ?? (await createNodeGpu()), loadShader: readShaderFile };
+    const w = options.workload;
+    const kernels = w ? (w.modes > 0 ? 'modes' : 'grid') : undefined;
+    const env = { gpu: options.gpu ?? (await createNodeGpu({ kernels })), loadShader: readShaderFile };
     webgpu = await WebGpuTracker.create(env, options.webgpu, NO_ADAPTER_ADVICE);
   } catch (e) {
     if (name === 'webgpu') throw e;

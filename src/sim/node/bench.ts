@@ -212,12 +212,16 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRec
 
   const trackers = new Map<BackendName, Tracker>();
   try {
+    // lavapipe's vector width is set once per process: 512 bits suit plane waves, 256 the grid
+    // (node/webgpu.ts lavapipeVectorWidth); a mixed list keeps the driver's default
+    const kinds = new Set(workloads.map((w) => w.field));
+    const hint = kinds.size === 1 ? { particleSteps: 0, fields: 1, modes: kinds.has('modes') ? 1 : 0, gridN: kinds.has('grid') ? 1 : 0 } : undefined;
     for (const name of wanted) {
       const choice: BackendChoice = name;
       try {
-        const { tracker, reason } = await createTracker(choice, { threads: options.threads });
+        const { tracker, reason } = await createTracker(choice, { threads: options.threads, workload: hint });
         trackers.set(tracker.backend, tracker);
-        log(`backend ${reason}`);
+        log(`backend ${reason}${tracker.backend === 'webgpu' && process.env.LP_NATIVE_VECTOR_WIDTH ? ` (LP_NATIVE_VECTOR_WIDTH=${process.env.LP_NATIVE_VECTOR_WIDTH})` : ''}`);
       } catch (e) {
         if (name === 'cpu') throw e;
         log(`backend webgpu left out: ${e instanceof Error ? e.message : String(e)}`);
