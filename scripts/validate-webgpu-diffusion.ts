@@ -8,9 +8,14 @@
  *   node --import tsx scripts/validate-webgpu-diffusion.ts [--rg 0.1,0.3] [--fields 4]
  *       [--particles 600] [--lc-times 400] [--modes 256] [--threads N]
  *       [--backends cpu,webgpu] [--save FILE.json] [--load FILE.json] [--out FILE.md]
+ *       [--perturb EPS] [--null FILE_A.json:BACKEND,FILE_B.json:BACKEND]
  *
  * --save writes every particle's estimators per backend; --load reuses the backends stored in a
  * file from the same workload (e.g. the slow cpu half) and runs only the ones missing.
+ * --perturb tilts every launch direction by EPS rad (a seeded random axis): a second run of the
+ * same backend with it is a sample of the same statistics whose paths decorrelate as the two
+ * backends' do; --null compares two stored runs (e.g. webgpu against perturbed webgpu) in the
+ * same table, the null test for the backend comparison's scatter.
  *
  * Two estimators per particle, both for D_iso = <Δx²>/(6Δt):
  *  - running: |x(T) − x(0)|² / (6T) at T = 400 L_c (the number `crsky diffusion` reports);
@@ -48,6 +53,8 @@ interface Options {
   save?: string;
   load?: string;
   out?: string;
+  perturb: number;
+  nullPair?: [string, string, string, string];
 }
 
 /** Per particle: the running estimator at T and the increment estimator; plus the check at 1 L_c. */
@@ -72,7 +79,7 @@ const FIRST_INTERVAL_LC = 100;
 const SPECTRUM = { kind: 'kolmogorov', lMinPc: 1, lMaxPc: 100 } as const;
 
 function parse(argv: readonly string[]): Options {
-  const o: Options = { rg: [0.1, 0.3], fields: 4, particles: 600, lcTimes: 400, modes: 256, backends: ['cpu', 'webgpu'] };
+  const o: Options = { rg: [0.1, 0.3], fields: 4, particles: 600, lcTimes: 400, modes: 256, backends: ['cpu', 'webgpu'], perturb: 0 };
   for (let i = 0; i < argv.length; i += 2) {
     const v = argv[i + 1];
     if (v === undefined) throw new Error(`${argv[i]} needs a value`);
@@ -110,6 +117,15 @@ function parse(argv: readonly string[]): Options {
       case '--out':
         o.out = v;
         break;
+      case '--perturb':
+        o.perturb = Number(v);
+        break;
+      case '--null': {
+        const [a, b] = v.split(',').map((x) => x.split(':'));
+        if (!a || !b || a.length !== 2 || b.length !== 2) throw new Error('--null FILE_A:BACKEND,FILE_B:BACKEND');
+        o.nullPair = [a[0], a[1], b[0], b[1]];
+        break;
+      }
       default:
         throw new Error(`unknown argument '${argv[i]}'`);
     }
@@ -133,6 +149,23 @@ function snapshotTimes(lc: number, lcTimes: number): number[] {
   for (let t = FIRST_INTERVAL_LC; t <= lcTimes + 1e-9; t += INTERVAL_LC) times.push(t * lc);
   if (times[times.length - 1] < lcTimes * lc * (1 - 1e-12)) times.push(lcTimes * lc);
   return times;
+}
+
+/** Each direction turned by `eps` rad about a seeded random axis perpendicular to it (eps = 0: unchanged). */
+function perturbed(d: Float64Array, eps: number, f: number): Float64Array {
+  if (eps === 0) return d;
+  const axes = isotropicDirections(d.length / 3, `crsky-validate-webgpu-diffusion-perturb-${f}`);
+  const out = new Float64Array(d.length);
+  for (let i = 0; i < d.length; i += 3) {
+    const u = [d[i], d[i + 1], d[i + 2]];
+    const a = [axes[i], axes[i + 1], axes[i + 2]];
+    // w = unit vector along a's part perpendicular to u; u' = cos(eps) u + sin(eps) w
+    const dot = a[0] * u[0] + a[1] * u[1] + a[2] * u[2];
+    const w = a.map((x, c) => x - dot * u[c]);
+    const n = Math.hypot(w[0], w[1], w[2]);
+    for (let c = 0; c < 3; c++) out[i + c] = Math.cos(eps) * u[c] + (Math.sin(eps) * w[c]) / n;
+  }
+  return out;
 }
 
 function mean(xs: readonly number[]): number {
@@ -163,7 +196,7 @@ async function runBackend(name: Backend, o: Options, rgOverLc: number, log: (s: 
         rigidityPV: rigidityForGyroradiusPV(rg, referenceFieldUG(Math.hypot(...fd.b0), fd.summary.brmsUG)),
         chargeSign: -1,
         origin: [0, 0, 0],
-        directions: isotropicDirections(o.particles, `crsky-validate-webgpu-diffusion-launch-${f}`),
+        directions: perturbed(isotropicDirections(o.particles, `crsky-validate-webgpu-diffusion-launch-${f}`), o.perturb, f),
         stepPc: rg / 20,
         stop: { timesPc: times },
       };
@@ -210,18 +243,19 @@ interface Comparison {
   readonly lines: string[];
 }
 
-function compare(rgOverLc: number, o: Options, gpu: BackendRun, cpu: BackendRun): Comparison {
+function compare(rgOverLc: number, o: Options, gpu: BackendRun, cpu: BackendRun, names = ['webgpu', 'cpu']): Comparison {
   const pm = (x: number, e: number) => `${x.toFixed(4)} ± ${e.toFixed(4)}`;
   const pct = (x: number, e: number) => `${(100 * x).toFixed(2)} ± ${(100 * e).toFixed(2)} %`;
   const lines: string[] = [];
-  lines.push(`### r_g = ${rgOverLc} L_c`, '');
+  const [A, B] = names;
+  lines.push(`### r_g = ${rgOverLc} L_c${A === 'webgpu' && B === 'cpu' ? '' : `: ${A} against ${B}`}`, '');
   lines.push(
-    `webgpu (${gpu.device}): ${gpu.seconds.toFixed(0)} s, ${(gpu.particleSteps / gpu.seconds).toExponential(2)} particle-steps/s; ` +
-      `cpu (${cpu.device}): ${cpu.seconds.toFixed(0)} s, ${(cpu.particleSteps / cpu.seconds).toExponential(2)} particle-steps/s.`,
+    `${A} (${gpu.device}): ${gpu.seconds.toFixed(0)} s, ${(gpu.particleSteps / gpu.seconds).toExponential(2)} particle-steps/s; ` +
+      `${B} (${cpu.device}): ${cpu.seconds.toFixed(0)} s, ${(cpu.particleSteps / cpu.seconds).toExponential(2)} particle-steps/s.`,
     '',
   );
-  lines.push('D_iso in units of c·L_c, each field\'s own L_c; Δ = webgpu − cpu, paired per particle; Δ/D relative to cpu.', '');
-  lines.push('| field | estimator | webgpu | cpu | Δ | Δ / D_cpu | Δ/σ | max \\|Δx\\| at L_c/2 |');
+  lines.push(`D_iso in units of c·L_c, each field's own L_c; Δ = ${A} − ${B}, paired per particle; Δ/D relative to ${B}.`, '');
+  lines.push(`| field | estimator | ${A} | ${B} | Δ | Δ / D_${B} | Δ/σ | max \\|Δx\\| at L_c/2 |`);
   lines.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
   const totals: Record<string, { rel: number[]; relErr: number[] }> = { running: { rel: [], relErr: [] }, increments: { rel: [], relErr: [] } };
   for (let f = 0; f < o.fields; f++) {
@@ -263,11 +297,26 @@ export async function main(argv: readonly string[]): Promise<number> {
   const o = parse(argv);
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const workload = JSON.stringify({ fields: o.fields, particles: o.particles, lcTimes: o.lcTimes, modes: o.modes, spectrum: SPECTRUM });
+  if (o.nullPair) {
+    const [fa, ba, fb, bb] = o.nullPair;
+    const [sa, sb] = [fa, fb].map((f) => JSON.parse(readFileSync(f, 'utf8')) as Saved);
+    if (sa.workload !== workload || sb.workload !== workload) throw new Error('--null: both files must hold this workload');
+    const out: string[] = [];
+    for (const rg of o.rg) {
+      const a = sa.runs[String(rg)]?.[ba as Backend];
+      const b = sb.runs[String(rg)]?.[bb as Backend];
+      if (a && b) out.push(...compare(rg, o, a, b, [`${ba} (${fa})`, `${bb} (${fb})`]).lines);
+    }
+    process.stdout.write(`${out.join('\n')}\n`);
+    if (o.out) writeFileSync(o.out, `${out.join('\n')}\n`);
+    return 0;
+  }
   const saved: Saved = o.load ? (JSON.parse(readFileSync(o.load, 'utf8')) as Saved) : { workload, runs: {} };
   if (saved.workload !== workload) throw new Error(`--load ${o.load}: stored workload ${saved.workload} differs from ${workload}`);
   const load = os.loadavg();
   log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), load average ${load.map((x) => x.toFixed(2)).join(' ')}`);
   const out: string[] = [
+    ...(o.perturb !== 0 ? [`Launch directions tilted by ${o.perturb} rad (--perturb).`, ''] : []),
     `Pure isotropic Kolmogorov turbulence (B0 = 0, B_rms = 1 uG, ${SPECTRUM.lMinPc}-${SPECTRUM.lMaxPc} pc, ${o.modes} plane waves), h = r_g/20, ` +
       `${o.fields} fields × ${o.particles} particles (seeded isotropic directions, the same on both backends) to ${o.lcTimes} L_c.`,
     '',
