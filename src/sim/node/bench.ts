@@ -219,7 +219,8 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRec
     for (const name of wanted) {
       const choice: BackendChoice = name;
       try {
-        const { tracker, reason } = await createTracker(choice, { threads: options.threads, workload: hint });
+        // the steady-state kernel (on lavapipe the inline table), the same in warm-up and runs
+        const { tracker, reason } = await createTracker(choice, { threads: options.threads, workload: hint, webgpu: { modeTable: 'fastest' } });
         trackers.set(tracker.backend, tracker);
         log(`backend ${reason}${tracker.backend === 'webgpu' && process.env.LP_NATIVE_VECTOR_WIDTH ? ` (LP_NATIVE_VECTOR_WIDTH=${process.env.LP_NATIVE_VECTOR_WIDTH})` : ''}`);
       } catch (e) {
