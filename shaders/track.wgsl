@@ -165,20 +165,30 @@ fn track(@builtin(global_invocation_id) gid: vec3<u32>) {
   var ud = state.direction;
   var u = direction_f32(ud);
   var crossed = (state.status & PARTICLE_CROSSED) != 0u;
-  let has_sphere = params.sphere_radius_cells > 0.0;
-  let r = params.sphere_radius_cells;
   var stopped = false;
   var taken = 0u;
   var carry = state.carry;
+  // The parameters in registers before the loop: read inside it, llvmpipe reloaded them every
+  // step with a bounds check per word (the loop's stores could alias the uniform buffer).
+  let step_count = params.step_count;
+  let first_step = params.first_step;
+  let stop_step = params.stop_step;
+  let r = params.sphere_radius_cells;
+  let drift = params.drift_cells;
+  let last_drift = params.last_drift_cells;
+  let kick_full = params.kick_per_ug;
+  let kick_full_lo = params.kick_per_ug_lo;
+  let kick_last = params.last_kick_per_ug;
+  let kick_last_lo = params.last_kick_per_ug_lo;
 
   loop {
-    if (taken == params.step_count) {
+    if (taken == step_count) {
       break;
     }
-    let last = taken + 1u == params.step_count;
-    let half = select(params.drift_cells, params.last_drift_cells, last);
-    let kick = select(params.kick_per_ug, params.last_kick_per_ug, last);
-    let kick_lo = select(params.kick_per_ug_lo, params.last_kick_per_ug_lo, last);
+    let last = taken + 1u == step_count;
+    let half = select(drift, last_drift, last);
+    let kick = select(kick_full, kick_last, last);
+    let kick_lo = select(kick_full_lo, kick_last_lo, last);
 
     // drift, kick, drift
     let x_half = lattice_move(x, half * u);
@@ -192,11 +202,13 @@ fn track(@builtin(global_invocation_id) gid: vec3<u32>) {
       u_new = direction_f32(ud);
     }
     let x_new = lattice_move(x_half, half * u_new);
-    let step = params.first_step + taken;
+    let step = first_step + taken;
     taken += 1u;
 
-    // First crossing of the sphere: the path is x -> x_half along u, then x_half -> x_new along u_new.
-    if (has_sphere && !crossed) {
+    // First crossing of the sphere: the path is x -> x_half along u, then x_half -> x_new along
+    // u_new. HAS_SPHERE is a kernel constant (layout.ts): without a sphere this code and the
+    // per-particle stop below are compiled out, and the loop ends for all particles at once.
+    if (HAS_SPHERE && !crossed) {
       let p0 = relative_to_observer(x);
       let p1 = relative_to_observer(x_half);
       let p2 = relative_to_observer(x_new);
@@ -214,7 +226,7 @@ fn track(@builtin(global_invocation_id) gid: vec3<u32>) {
 
     x = x_new;
     u = u_new;
-    if (crossed && step >= params.stop_step) {
+    if (HAS_SPHERE && crossed && step >= stop_step) {
       stopped = true;
       break;
     }

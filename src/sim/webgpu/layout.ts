@@ -263,6 +263,8 @@ export interface KernelConstants {
   readonly modeCount?: number;
   /** log2 of the grid size N (grid variant). */
   readonly gridBits?: number;
+  /** The job records sphere crossings (else the crossing test and the per-particle stop are compiled out). */
+  readonly hasSphere?: boolean;
 }
 
 /** WGSL constants prepended to the shader files: the one place the shaders get their sizes from. */
@@ -274,6 +276,7 @@ export function shaderPrelude(c: KernelConstants): string {
     `const PARTICLE_STOPPED: u32 = ${PARTICLE_STOPPED}u;`,
     `const DIRECTION_UNITS: f32 = ${DIRECTION_UNITS}.0;`,
     `const DIRECTION_UNIT: f32 = ${1 / DIRECTION_UNITS};`,
+    `const HAS_SPHERE: bool = ${c.hasSphere ? 'true' : 'false'};`,
   ];
   if (c.modeCount !== undefined) lines.push(`const MODE_COUNT: u32 = ${c.modeCount}u;`);
   if (c.gridBits !== undefined) lines.push(`const GRID_BITS: u32 = ${c.gridBits}u;`);

@@ -153,6 +153,8 @@ interface PreparedField {
   readonly origin: Vec3;
   readonly lattice: Lattice;
   readonly variant: FieldVariant;
+  /** The kernel records sphere crossings (KernelConstants.hasSphere). */
+  readonly hasSphere: boolean;
   readonly pipeline: GPUComputePipeline;
   /** Kernels with the same key run at the same speed: variant and sizes, not the mode values. */
   readonly rateKey: string;
@@ -286,7 +288,7 @@ export class WebGpuTracker implements Tracker, Preflight {
     const schedule = buildSchedule(job.stop, job.stepPc);
     this.stats = emptyStats();
     const setup = performance.now();
-    const field = await this.prepareField(job.field, job.stepPc, job.origin, count * schedule.totalSteps);
+    const field = await this.prepareField(job.field, job.stepPc, job.origin, count * schedule.totalSteps, job.stop.sphereRadiusPc !== undefined);
     this.stats.setupMs = performance.now() - setup;
     const outputs = allocateOutputs(count, job);
     const batchSize = this.maxBatchParticles;
@@ -707,12 +709,19 @@ export class WebGpuTracker implements Tracker, Preflight {
     return { variant, why: `CPU adapter, ${particleSteps.toExponential(2)} particle-steps: estimated ${cost.seconds.toFixed(2)} s ${cost.table} vs ${cost.otherSeconds.toFixed(2)} s` };
   }
 
-  private async prepareField(field: FieldData, stepPc: number, origin: Vec3, particleSteps: number): Promise<PreparedField> {
+  private async prepareField(field: FieldData, stepPc: number, origin: Vec3, particleSteps: number, hasSphere: boolean): Promise<PreparedField> {
     const lattice = chooseLattice(field, stepPc, origin);
     const t = field.turbulence;
     const modes = t?.kind === 'modes' ? this.modeVariant(t.table.length / MODE_STRIDE, particleSteps) : null;
     const p = this.prepared;
-    if (p && p.field === field && p.lattice.spacingPc === lattice.spacingPc && p.origin.every((x, a) => x === origin[a]) && (!modes || modes.variant === p.variant)) {
+    if (
+      p &&
+      p.field === field &&
+      p.lattice.spacingPc === lattice.spacingPc &&
+      p.origin.every((x, a) => x === origin[a]) &&
+      (!modes || modes.variant === p.variant) &&
+      p.hasSphere === hasSphere
+    ) {
       return p;
     }
     this.releaseField();
@@ -753,13 +762,14 @@ export class WebGpuTracker implements Tracker, Preflight {
       }
     }
     try {
+      constants = { ...constants, hasSphere };
       const pipeline = await this.pipeline(variant, constants, generated);
       const bindGroup = this.gpu.createBindGroup({
         layout: this.fieldLayout(variant),
         entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
       });
       const rateKey = `${variant} ${JSON.stringify(constants)}`;
-      this.prepared = { field, origin: [...origin] as unknown as Vec3, lattice, variant, pipeline, rateKey, bindGroup, buffers };
+      this.prepared = { field, origin: [...origin] as unknown as Vec3, lattice, variant, hasSphere, pipeline, rateKey, bindGroup, buffers };
       return this.prepared;
     } catch (e) {
       for (const b of buffers) b.destroy();
