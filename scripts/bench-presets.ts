@@ -10,7 +10,9 @@
  * --checkout adds another crsky checkout (e.g. the main branch before a change) to run the same
  * way; the default is this one. Each checkout runs its bin/crsky.js (its dist/ bundle when that is
  * fresh: build it first with `node scripts/build.mjs`, as `npm install` does). Reports min /
- * median / max seconds per cell and the backend `auto` chose.
+ * median / max seconds per cell and the backend `auto` chose: wall seconds, and the CPU seconds
+ * of the process and its threads (from /usr/bin/time), which other load on a shared machine
+ * disturbs much less than the wall time.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +24,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 interface Cell {
   seconds: number[];
+  cpuSeconds: number[];
   chose: Set<string>;
 }
 
@@ -48,11 +51,11 @@ function parse(argv: readonly string[]) {
   return { presets, rounds, backends, checkouts, json };
 }
 
-/** One whole run: seconds, and the backend line's first word (what ran). */
-function run(dir: string, preset: string, backend: string, cache: string): { seconds: number; chose: string } {
+/** One whole run: wall and CPU seconds, and the backend that ran. */
+function run(dir: string, preset: string, backend: string, cache: string): { seconds: number; cpuSeconds: number; chose: string } {
   const out = mkdtempSync(path.join(os.tmpdir(), 'crsky-preset-'));
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [path.join(dir, 'bin/crsky.js'), 'simulate', '--preset', preset, '--out', out, '--backend', backend], {
+  const r = spawnSync('/usr/bin/time', ['-f', 'crsky-cpu-seconds %U %S', process.execPath, path.join(dir, 'bin/crsky.js'), 'simulate', '--preset', preset, '--out', out, '--backend', backend], {
     cwd: dir,
     env: { ...process.env, MESA_SHADER_CACHE_DIR: cache },
     encoding: 'utf8',
@@ -60,9 +63,10 @@ function run(dir: string, preset: string, backend: string, cache: string): { sec
   const seconds = (performance.now() - t0) / 1000;
   rmSync(out, { recursive: true, force: true });
   if (r.status !== 0) throw new Error(`${dir}: simulate --preset ${preset} --backend ${backend} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  const cpu = /crsky-cpu-seconds ([\d.]+) ([\d.]+)/.exec(r.stderr);
   const line = `${r.stderr}\n${r.stdout}`.split('\n').find((l) => /^(crsky: )?backend[: ]/.test(l)) ?? '';
   const chose = /backend:? (cpu|webgpu)/.exec(line)?.[1] ?? '?';
-  return { seconds, chose };
+  return { seconds, cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN, chose };
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -79,11 +83,12 @@ export async function main(argv: readonly string[]): Promise<number> {
             for (const state of ['cold', 'warm']) {
               const got = run(dir, preset, backend, cache);
               const key = `${preset}|${name}|${backend}|${state}`;
-              const c = cells.get(key) ?? { seconds: [], chose: new Set<string>() };
+              const c = cells.get(key) ?? { seconds: [], cpuSeconds: [], chose: new Set<string>() };
               c.seconds.push(got.seconds);
+              c.cpuSeconds.push(got.cpuSeconds);
               c.chose.add(got.chose);
               cells.set(key, c);
-              log(`round ${r} ${preset} ${name} ${backend} ${state}: ${got.seconds.toFixed(2)} s (${got.chose}), load ${os.loadavg()[0].toFixed(1)}`);
+              log(`round ${r} ${preset} ${name} ${backend} ${state}: ${got.seconds.toFixed(2)} s, CPU ${got.cpuSeconds.toFixed(2)} s (${got.chose}), load ${os.loadavg()[0].toFixed(1)}`);
             }
           } finally {
             rmSync(cache, { recursive: true, force: true });
@@ -100,21 +105,23 @@ export async function main(argv: readonly string[]): Promise<number> {
   const lines = [
     `Whole \`crsky simulate --preset P\` runs, seconds min / median / max over ${o.rounds} interleaved rounds; load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}.`,
     '',
-    '| preset | checkout | backend | cold | warm | ran |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| preset | checkout | backend | cold: wall | warm: wall | cold: CPU | warm: CPU | ran |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const preset of o.presets) {
     for (const [name] of o.checkouts) {
       for (const backend of o.backends) {
         const cold = cells.get(`${preset}|${name}|${backend}|cold`)!;
         const warm = cells.get(`${preset}|${name}|${backend}|warm`)!;
-        lines.push(`| ${preset} | ${name} | ${backend} | ${stat(cold.seconds)} | ${stat(warm.seconds)} | ${[...new Set([...cold.chose, ...warm.chose])].join(', ')} |`);
+        lines.push(
+          `| ${preset} | ${name} | ${backend} | ${stat(cold.seconds)} | ${stat(warm.seconds)} | ${stat(cold.cpuSeconds)} | ${stat(warm.cpuSeconds)} | ${[...new Set([...cold.chose, ...warm.chose])].join(', ')} |`,
+        );
       }
     }
   }
   const text = `${lines.join('\n')}\n`;
   process.stdout.write(text);
-  if (o.json) writeFileSync(o.json, JSON.stringify(Object.fromEntries([...cells].map(([k, c]) => [k, { seconds: c.seconds, chose: [...c.chose] }])), null, 1));
+  if (o.json) writeFileSync(o.json, JSON.stringify(Object.fromEntries([...cells].map(([k, c]) => [k, { seconds: c.seconds, cpuSeconds: c.cpuSeconds, chose: [...c.chose] }])), null, 1));
   return 0;
 }
 
