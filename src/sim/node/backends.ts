@@ -47,13 +47,15 @@ export const NO_ADAPTER_ADVICE =
   "install Mesa's Vulkan driver: apt-get install -t bookworm-backports mesa-vulkan-drivers, see README";
 
 /**
- * The float64 cpu tracker on the development machine (docs/benchmark.md), per worker thread:
- * seconds per particle-step = perStep + perMode · modes for plane waves, grid for the 256³ grid
- * (trilinear; B0 only is cheaper), and the time to start the workers.
+ * The float64 cpu tracker on the development machine (docs/benchmark.md, "Small runs"), per
+ * worker thread: seconds per particle-step = perStep + perMode · modes for plane waves, grid for
+ * the 256³ grid (trilinear; B0 only is cheaper), and the time to start the workers. Measured on
+ * the CRPropa workload, CPU-normalized: 2.75e6, 7.7e5 and 1.95e5 particle-steps/s with 2 threads
+ * at 64, 256 and 1024 modes, 1.8e7 on the grid.
  */
 export const CPU_COST = {
-  perStepSeconds: 1.0e-7,
-  perModeSeconds: 7.3e-9,
+  perStepSeconds: 1.1e-7,
+  perModeSeconds: 9.7e-9,
   gridStepSeconds: 1.1e-7,
   startSeconds: 0.1,
 } as const;

@@ -29,25 +29,28 @@ export interface WorkloadEstimate {
 
 /**
  * lavapipe on the development machine (Intel Xeon, Emerald Rapids class, 2 vCPUs; Mesa 25.0.7,
- * LLVM 15), CPU-normalized rates of the CRPropa workload (`crsky bench --workload crpropa`).
+ * LLVM 15), CPU-normalized rates of the CRPropa workload (`crsky bench --workload crpropa`) and
+ * the CPU time of compiling (all threads but the main one, which polls meanwhile), kernels
+ * without a sphere.
  */
 export const LAVAPIPE_COST = {
   /** Creating the device and its first pipeline objects, s. */
   startSeconds: 0.3,
   /** CPU seconds LLVM takes for an inline kernel of [modes, seconds] (log-log interpolated). */
   inlineCompile: [
-    [64, 1.1],
-    [256, 2.7],
-    [1024, 19.8],
+    [64, 0.49],
+    [256, 1.67],
+    [1024, 14.1],
   ] as readonly (readonly [number, number])[],
   /** CPU seconds for the uniform-buffer loop kernel, any mode count. */
-  uniformCompileSeconds: 0.5,
-  /** Plane-wave mode evaluations per second (2 cores): inline constants, uniform-buffer loop. */
-  inlineModeEvaluationsPerSecond: 1.3e9,
+  uniformCompileSeconds: 0.4,
+  /** Plane-wave mode evaluations per second (2 cores, 512-bit vectors where AVX-512 is there):
+   *  inline constants (~3.3e7, 7e6, 1.7e6 particle-steps/s at 64, 256, 1024 modes), uniform-buffer loop. */
+  inlineModeEvaluationsPerSecond: 1.8e9,
   uniformModeEvaluationsPerSecond: 1.35e8,
   /** Grid and B0-only kernels: particle-steps per second (2 cores), and their compile, s. */
-  gridStepsPerSecond: 1.5e7,
-  otherCompileSeconds: 0.5,
+  gridStepsPerSecond: 1.7e7,
+  otherCompileSeconds: 0.4,
 } as const;
 
 function interpolateLogLog(table: readonly (readonly [number, number])[], x: number): number {
