@@ -60,6 +60,9 @@ export const CPU_COST = {
   startSeconds: 0.1,
 } as const;
 
+/** 'auto' on a CPU adapter takes the cpu tracker only when its estimate is this many times below webgpu's (cold). */
+export const CPU_MARGIN = 2;
+
 /** Estimated seconds of a run on the cpu tracker with `threads` workers (0: the calling thread). */
 export function cpuSeconds(w: WorkloadEstimate, threads: number): number {
   const perStep = w.modes > 0 ? CPU_COST.perStepSeconds + CPU_COST.perModeSeconds * w.modes : CPU_COST.gridStepSeconds;
@@ -109,7 +112,11 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
   const gpu = lavapipeSeconds(w);
   const cpu = cpuSeconds(w, threads);
   const estimate = `${w.fields} × ${w.particleSteps.toExponential(2)} particle-steps`;
-  if (gpu.seconds <= cpu) {
+  // The webgpu estimate assumes every kernel compiles; Mesa's shader cache spares that when the
+  // same realizations run again, and then webgpu is the faster one by far (quick preset here:
+  // cold 2.9 s against the cpu tracker's 2.7 s, warm 1.6 s). So cpu only when it is estimated at
+  // least CPU_MARGIN times faster than a cold webgpu run: tiny runs, where compiling dominates.
+  if (gpu.seconds <= CPU_MARGIN * cpu) {
     return { tracker: webgpu, reason: `webgpu: estimated ${gpu.seconds.toFixed(1)} s against ${cpu.toFixed(1)} s on cpu for ${estimate} (${webgpu.device}; ${gpu.detail})` };
   }
   await webgpu.dispose();
