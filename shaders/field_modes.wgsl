@@ -42,14 +42,17 @@ const SIN_TURNS_S4: f32 = 3.9536704904e+01;
 const TURNS_PER_UNIT: f32 = 2.3283064365386963e-10; // 2^-32
 
 // cos(2π y) for |y| <= 1/2, as sin(2π (1/4 - |y|)) with the argument within a quarter turn.
+// Written r S0 + r z (S1 + z (...)) so its last operation is an add: with the last a multiply
+// (r · p), Mesa moved the inline amplitudes into the product, a·(p r) -> (a p) r, two multiplies
+// more per mode (37 -> 34 vector instructions; 256 modes +9 %, CPU-normalized). The same
+// accuracy in f32 (8e6 points: 1.9e-7 max, 4.0e-8 rms, against 2.0e-7, 3.9e-8).
 fn cos_turns(y: f32) -> f32 {
   let r = 0.25 - abs(y);
   let z = r * r;
-  var p = SIN_TURNS_S4 * z + SIN_TURNS_S3;
-  p = p * z + SIN_TURNS_S2;
-  p = p * z + SIN_TURNS_S1;
-  p = p * z + SIN_TURNS_S0;
-  return p * r;
+  var q = SIN_TURNS_S4 * z + SIN_TURNS_S3;
+  q = q * z + SIN_TURNS_S2;
+  q = q * z + SIN_TURNS_S1;
+  return (r * z) * q + r * SIN_TURNS_S0;
 }
 
 // φ_n / 2π reduced to [-1/2, 1/2]; `centred` = s - 1/2 in cells.

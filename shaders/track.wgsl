@@ -10,24 +10,30 @@
 // Units inside the kernel: lengths in lattice cells (spacing Λ, chosen by the host), field in uG;
 // positions are LatticePoints (lattice.wgsl).
 
-// Params: 80 bytes, uniform, rewritten before every dispatch (layout.ts writeParams).
+// Params: 96 bytes, uniform, rewritten before every dispatch (layout.ts writeParams).
+// The kicks are float-float pairs (f32 part + f32 remainder): see boris_change.
 struct Params {
   b0: vec3<f32>,              //  0: regular field B0, uG
-  kick_per_ug: f32,           // 12: σ h / (2 · 1.081 R): τ = kick_per_ug · B for a full step h
+  kick_per_ug: f32,           // 12: σ h / (2 · 1.081 R): τ = kick_per_ug · B for a full step h (f32 part)
   origin_cell: vec3<i32>,     // 16: lattice cell of the observer
   drift_cells: f32,           // 28: h / (2Λ): a half step in cells
   origin_fraction: vec3<u32>, // 32: the observer's position inside its cell, 2^-32 cell
-  last_kick_per_ug: f32,      // 44: kick_per_ug for this dispatch's last step (h' when it lands on T_k)
+  last_kick_per_ug: f32,      // 44: kick_per_ug for this dispatch's last step (h' when it lands on T_k), f32 part
   sphere_radius_cells: f32,   // 48: R / Λ, 0 when there is no sphere
   last_drift_cells: f32,      // 52: h' / (2Λ) for the last step
   step_count: u32,            // 56: steps in this dispatch
   first_step: u32,            // 60: global index of this dispatch's first step
   stop_step: u32,             // 64: a particle that has crossed stops after global step >= stop_step
-  active_count: u32,          // 68: entries of active_in to process
-  _pad: vec2<u32>,            // 72
+  active_count: u32,          // 68: entries of active_in this dispatch processes, from active_offset
+  kick_per_ug_lo: f32,        // 72: kick_per_ug − f32(kick_per_ug)
+  last_kick_per_ug_lo: f32,   // 76: the same for last_kick_per_ug
+  active_offset: u32,         // 80: first entry of active_in (a round is dispatched in slices)
+  _pad0: u32,                 // 84 (three u32, not a vec3: that would align to 96)
+  _pad1: u32,                 // 88
+  _pad2: u32,                 // 92
 }
 
-// Particle: 48 bytes (layout.ts PARTICLE_BYTES), the whole state of one particle.
+// Particle: 64 bytes (layout.ts PARTICLE_BYTES), the whole state of one particle.
 struct Particle {
   cell: vec3<i32>,            //  0: lattice cell
   status: u32,                // 12: PARTICLE_CROSSED | PARTICLE_STOPPED bits
@@ -35,6 +41,8 @@ struct Particle {
   steps: u32,                 // 28: Boris steps taken (a shortened step counts as one)
   direction: vec3<i32>,       // 32: unit momentum u, fixed point: DIRECTION_UNITS per unit
   _pad: u32,                  // 44
+  carry: vec3<f32>,           // 48: rounding error of the Boris correction term (boris_change), units
+  _pad2: u32,                 // 60
 }
 
 // Crossing: 32 bytes (layout.ts CROSSING_BYTES), written once, at the first sphere crossing.
@@ -66,11 +74,33 @@ fn relative_to_observer(x: LatticePoint) -> vec3<f32> {
   return vec3<f32>(x.cell - params.origin_cell) + fraction;
 }
 
-// The change of u in one Boris rotation with τ = Ω h/2:
-//   u' = u + u × τ,  u_new − u = 2/(1 + τ·τ) · (u' × τ).
-fn boris_change(u: vec3<f32>, tau: vec3<f32>) -> vec3<f32> {
-  let u_prime = u + cross(u, tau);
-  return (2.0 / (1.0 + dot(tau, tau))) * cross(u_prime, tau);
+// One Boris rotation with τ = κ B (κ = kick per uG):
+//   u' = u + u × τ,  u_new − u = 2/(1 + τ·τ) · (u' × τ) = c y,
+//   y = u' × B = w + κ (w × B),  w = u × B,  c = 2κ / (1 + τ·τ).
+// In a uniform field every step has the same κ, B and τ·τ, so an f32 rounding of any of them,
+// or of the scalar c, is the same relative error of the rotation angle in every step and adds up
+// coherently: 1000 gyrations at h = r_g/100 lagged 3.5e-4 rad behind the float64 phase (κ off
+// by −2.1e-8, 1 + τ·τ by +3.4e-8). So κ comes as a float-float pair (the host also scales it by
+// |B0| / |f32(B0)|, so the rotation rate in B0 is right although B0 is rounded), and c is split:
+//   c y = 2κ_hi y  +  2 (κ_lo − κ_hi τ²/(1 + τ²)) y   (the second part ~τ² of the first).
+// The parts must not meet in f32 before they are rounded to units: Mesa reassociates float
+// sums and folded them back into one rounded c (the phase then ran 1.2e-4 rad ahead). The first
+// part changes by ~1e4 units per step and rounds to units as noise. The second is only ~1e2 units
+// (h = r_g/100) and varies smoothly, so rounding it alone is biased (a rounded sinusoid: up to
+// 1e-4 rad after 1000 gyrations, depending on the pitch): it is rounded with error feedback, its
+// rounding error carried to the next step (Particle.carry), so the corrections add up exactly to
+// within one unit, whichever way the steps are split into dispatches.
+struct BorisChange {
+  main: vec3<f32>,            // 2κ_hi y, in direction units (2^-29)
+  correction: vec3<f32>,      // 2 (κ_lo − κ_hi τ²/(1 + τ²)) y, in direction units
+}
+
+fn boris_change(u: vec3<f32>, b: vec3<f32>, kick: f32, kick_lo: f32) -> BorisChange {
+  let w = cross(u, b);
+  let y = w + kick * cross(w, b);
+  let tau2 = kick * kick * dot(b, b);
+  let correction = 2.0 * (kick_lo - kick * tau2 / (1.0 + tau2));
+  return BorisChange(((2.0 * DIRECTION_UNITS) * kick) * y, (correction * DIRECTION_UNITS) * y);
 }
 
 // Directions are fixed point, 2^-29 per unit (DIRECTION_UNITS, layout.ts). In f32, u + Δu rounds
@@ -82,12 +112,30 @@ fn direction_f32(d: vec3<i32>) -> vec3<f32> {
   return vec3<f32>(d) * DIRECTION_UNIT;
 }
 
-// round(du · 2^29) for |du| <= 2, split at 2^12 as fraction_units (lattice.wgsl) does, so both
-// parts stay within integer_to_i32's range; du · 2^29 has 24 significant bits, the split is exact.
-fn direction_units(du: vec3<f32>) -> vec3<i32> {
-  let units = du * DIRECTION_UNITS;
+// round(units) as i32 for |units| <= 2^30 (|du| <= 2), split at 2^12 as fraction_units
+// (lattice.wgsl) does, so both parts stay within integer_to_i32's range; `units` has 24
+// significant bits, the split is exact.
+fn round_units(units: vec3<f32>) -> vec3<i32> {
   let high = floor(units * (1.0 / 4096.0)); // |high| <= 2^18
   let low = round(units - high * 4096.0);   // in [0, 4096]
+  return integer_to_i32(high) * 4096 + integer_to_i32(low);
+}
+
+// round(du · 2^29): a change of u in fixed point.
+fn direction_units(du: vec3<f32>) -> vec3<i32> {
+  return round_units(du * DIRECTION_UNITS);
+}
+
+// round(units + carry) with the rounding error carried to the next call (error feedback): the
+// rounded values add up to the sum of `units` within one unit however many calls. The split at
+// the nearest multiple of 2^12 leaves |v| < 2048 (the usual case: ~1e2 units) untouched, so the
+// carry is exact there.
+fn round_units_carried(units: vec3<f32>, carry: ptr<function, vec3<f32>>) -> vec3<i32> {
+  let v = units + *carry;
+  let high = round(v * (1.0 / 4096.0));     // |high| <= 2^18
+  let rest = v - high * 4096.0;             // exact, in [-2048, 2048]
+  let low = round(rest);
+  *carry = rest - low;                      // exact, in [-1/2, 1/2]
   return integer_to_i32(high) * 4096 + integer_to_i32(low);
 }
 
@@ -111,29 +159,42 @@ fn track(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (slot >= params.active_count) {
     return;
   }
-  let index = active_in[slot];
+  let index = active_in[params.active_offset + slot];
   var state = particles[index];
   var x = LatticePoint(state.cell, state.fraction);
   var ud = state.direction;
   var u = direction_f32(ud);
   var crossed = (state.status & PARTICLE_CROSSED) != 0u;
-  let has_sphere = params.sphere_radius_cells > 0.0;
-  let r = params.sphere_radius_cells;
   var stopped = false;
   var taken = 0u;
+  var carry = state.carry;
+  // The parameters in registers before the loop: read inside it, llvmpipe reloaded them every
+  // step with a bounds check per word (the loop's stores could alias the uniform buffer).
+  let step_count = params.step_count;
+  let first_step = params.first_step;
+  let stop_step = params.stop_step;
+  let r = params.sphere_radius_cells;
+  let drift = params.drift_cells;
+  let last_drift = params.last_drift_cells;
+  let kick_full = params.kick_per_ug;
+  let kick_full_lo = params.kick_per_ug_lo;
+  let kick_last = params.last_kick_per_ug;
+  let kick_last_lo = params.last_kick_per_ug_lo;
 
   loop {
-    if (taken == params.step_count) {
+    if (taken == step_count) {
       break;
     }
-    let last = taken + 1u == params.step_count;
-    let half = select(params.drift_cells, params.last_drift_cells, last);
-    let kick = select(params.kick_per_ug, params.last_kick_per_ug, last);
+    let last = taken + 1u == step_count;
+    let half = select(drift, last_drift, last);
+    let kick = select(kick_full, kick_last, last);
+    let kick_lo = select(kick_full_lo, kick_last_lo, last);
 
     // drift, kick, drift
     let x_half = lattice_move(x, half * u);
     let b = magnetic_field(x_half);
-    ud += direction_units(boris_change(u, kick * b));
+    let du = boris_change(u, b, kick, kick_lo);
+    ud += round_units(du.main) + round_units_carried(du.correction, &carry);
     var u_new = direction_f32(ud);
     let norm_error = dot(u_new, u_new) - 1.0;
     if (abs(norm_error) > NORM_TOLERANCE) {
@@ -141,11 +202,13 @@ fn track(@builtin(global_invocation_id) gid: vec3<u32>) {
       u_new = direction_f32(ud);
     }
     let x_new = lattice_move(x_half, half * u_new);
-    let step = params.first_step + taken;
+    let step = first_step + taken;
     taken += 1u;
 
-    // First crossing of the sphere: the path is x -> x_half along u, then x_half -> x_new along u_new.
-    if (has_sphere && !crossed) {
+    // First crossing of the sphere: the path is x -> x_half along u, then x_half -> x_new along
+    // u_new. HAS_SPHERE is a kernel constant (layout.ts): without a sphere this code and the
+    // per-particle stop below are compiled out, and the loop ends for all particles at once.
+    if (HAS_SPHERE && !crossed) {
       let p0 = relative_to_observer(x);
       let p1 = relative_to_observer(x_half);
       let p2 = relative_to_observer(x_new);
@@ -163,7 +226,7 @@ fn track(@builtin(global_invocation_id) gid: vec3<u32>) {
 
     x = x_new;
     u = u_new;
-    if (crossed && step >= params.stop_step) {
+    if (HAS_SPHERE && crossed && step >= stop_step) {
       stopped = true;
       break;
     }
@@ -172,6 +235,7 @@ fn track(@builtin(global_invocation_id) gid: vec3<u32>) {
   state.cell = x.cell;
   state.fraction = x.fraction;
   state.direction = ud;
+  state.carry = carry;
   state.steps += taken;
   state.status = select(0u, PARTICLE_CROSSED, crossed) | select(0u, PARTICLE_STOPPED, stopped);
   particles[index] = state;

@@ -3,7 +3,7 @@
  * and gpujs trackers (bring your own GPU object and shader loader, or gpu.js instance), the pipeline and the analysis.
  * The package's "browser" entry; src/index.ts adds the Node parts.
  */
-export { ConfigSchema, type Config, type ConfigInput, type Direction, type Spectrum, type FieldConfig } from './config/schema.ts';
+export { ConfigSchema, type Config, type ConfigInput, type Direction, type Spectrum, type FieldConfig, type ParticleSpectrum } from './config/schema.ts';
 export { PRESETS, type Preset } from './config/presets.ts';
 export { resolveConfig, mergeConfig, parseOverride, validateConfig, type JsonObject, type Json } from './config/resolve.ts';
 export { ConfigError } from './config/errors.ts';
@@ -32,13 +32,16 @@ export type { GpuJsInstance } from './sim/gpujs/gpujs.ts';
 export { isotropicDirections, logSpacedTimes } from './sim/launch.ts';
 export { DeviceLimitError, type Tracker, type TrackJob, type EndStates, type Snapshot, type SphereCrossings, type StopConditions, type TrackProgress, type BackendName } from './sim/types.ts';
 
-export { makePlan, launchDirections, planWarnings, type RunPlan, type MapSpec } from './pipeline/plan.ts';
+export { makePlan, launchDirections, planWarnings, type RunPlan, type MapSpec, type BinPlan } from './pipeline/plan.ts';
 export { estimateRun, checkRunEstimate, describeWork, type RunEstimate, type RunLimits } from './pipeline/estimate.ts';
-export { runRealization, dipoleOf, type RealizationRecord, type RealizationResult, type MapRecord, type Dipole } from './pipeline/realization.ts';
+export { runRealization, dipoleOf, binCrossSpectra, type RealizationRecord, type RealizationResult, type MapRecord, type BinRecord, type CrossPair, type Dipole } from './pipeline/realization.ts';
 export { combineRealizations, type EnsembleProducts, type MapEnsemble, type MapSummary, type ClColumns } from './pipeline/ensemble.ts';
 export { runSimulation, type SimulationOptions, type SimulationResult } from './pipeline/simulate.ts';
 export { planDiffusion, runDiffusion, type DiffusionPlan, type DiffusionResult } from './pipeline/diffusion.ts';
-export { analyzeMap, clMinusMonopole, type AnalyzeOptions, type MapAnalysis } from './pipeline/analyze.ts';
+export { analyzeMap, clMinusMonopole, crossAnalyzeMaps, type AnalyzeOptions, type MapAnalysis, type CrossAnalysis } from './pipeline/analyze.ts';
+export { spectrumBinsOf, configBins, binConfig, validateSimulation, type SpectrumBin } from './pipeline/spectrum.ts';
+export { combineSpectrum, type SpectrumProducts, type BinEnsemble } from './pipeline/spectrumEnsemble.ts';
+export { mapStatistics, statisticsEnsemble, MINKOWSKI_THRESHOLDS, MINKOWSKI_BIN_WIDTH, type MapStatistics, type StatisticsEnsemble } from './pipeline/mapStatistics.ts';
 export { checkFieldInputs } from './pipeline/fieldInputs.ts';
 export type { RunProgress } from './pipeline/progress.ts';
 

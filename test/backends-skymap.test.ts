@@ -7,6 +7,7 @@ import type { Tracker } from '../src/sim/types.ts';
 import { anafast } from '../src/analysis/harmonics.ts';
 import { fixedTimeDensity, measuredDiffusionTensor, pixelMeans, relativeIntensity } from '../src/analysis/liouville.ts';
 import { makePlan } from '../src/pipeline/plan.ts';
+import { runSimulation } from '../src/pipeline/simulate.ts';
 
 /**
  * Long back-tracking (Omega·T = 100, past the onset of chaos) on both backends in the same field
@@ -46,5 +47,22 @@ describe('webgpu and cpu give the same sky-map statistics', () => {
         expect(Math.abs(cls[0][l] - cls[1][l])).toBeLessThan(3 * Math.SQRT2 * sigma);
       }
     }
+  });
+
+  it('a spectrum run (three rigidities, Omega·T = 5, before chaos) gives the same bin and combined maps on both backends within 1e-5', async () => {
+    const { config } = resolveConfig({
+      preset: 'quick',
+      overrides: [{ realizations: 1, particles: { nside: 4, spectrum: { kind: 'rigidities', rigiditiesPV: [1.5, 3, 6], weights: [0.5, 0.3, 0.2] } }, tracking: { timesOmega: [5] } }],
+    });
+    const gpu = (await createTracker('webgpu')).tracker;
+    const cpu = (await createTracker('cpu', { threads: 2 })).tracker;
+    trackers.push(gpu, cpu);
+    const [a, b] = [await runSimulation(config, gpu), await runSimulation(config, cpu)];
+    const maps = (r: typeof a) => [...r.realizations[0].maps, ...r.realizations[0].binMaps!.flat()];
+    const [ma, mb] = [maps(a), maps(b)];
+    expect(ma).toHaveLength(4);
+    let worst = 0;
+    ma.forEach((m, i) => m.forEach((v, p) => (worst = Math.max(worst, Math.abs(v - mb[i][p])))));
+    expect(worst).toBeLessThan(1e-5);
   });
 });

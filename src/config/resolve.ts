@@ -177,6 +177,15 @@ export function resolveConfig(src: ConfigSources): { input: JsonObject; config: 
   }
   if (src.config !== undefined) input = mergeConfig(input, src.config);
   for (const o of src.overrides ?? []) input = mergeConfig(input, o);
-  for (const s of src.sets ?? []) input = mergeConfig(input, parseOverride(s));
-  return { input, config: validateConfig(input) };
+  const sets = (src.sets ?? []).map(parseOverride);
+  for (const s of sets) input = mergeConfig(input, s);
+  const config = validateConfig(input);
+  // a rigidity asked for on top of a spectrum would be ignored: say so instead (config files may
+  // hold the default rigidityPV next to a spectrum, as `crsky config` prints them)
+  const explicit = [...(src.overrides ?? []), ...sets].find((o) => isObject(o.particles) && o.particles.rigidityPV !== undefined);
+  if (config.particles.spectrum !== undefined && explicit !== undefined) {
+    const v = (explicit.particles as JsonObject).rigidityPV;
+    throw new ConfigError(`config: particles.rigidityPV = ${JSON.stringify(v)}: not used with particles.spectrum (each rigidity bin has its own); drop --rigidity or the spectrum`);
+  }
+  return { input, config };
 }

@@ -140,9 +140,88 @@ export const FieldSchema = z
   .strict();
 export type FieldConfig = z.infer<typeof FieldSchema>;
 
+/** A nucleus of the composition: charge number, share of the flux and (optionally) its own index. */
+export const SpeciesSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9+_-]{1,16}$/, { message: 'must be 1-16 letters, digits, +, _ or -' })
+      .describe('label, e.g. p, He, CNO, Fe'),
+    z: z.number().int().min(1).max(118).describe('charge number Z, 1..118; the bin is back-tracked at R = E/Z'),
+    fraction: nonNegative().describe('share of the flux at referenceEnergyPeV, >= 0 (normalized over the species)'),
+    spectralIndex: finite().optional().describe('own gamma of dN/dE ∝ E^-gamma; default the spectrum\'s'),
+  })
+  .strict();
+
+const PROTONS_ONLY = [{ name: 'p', z: 1, fraction: 1 }];
+const composition = () =>
+  z
+    .array(SpeciesSchema)
+    .min(1)
+    .max(16)
+    .default(PROTONS_ONLY)
+    .refine((c) => c.reduce((a, s) => a + s.fraction, 0) > 0, { message: 'the fractions add up to 0' })
+    .refine((c) => new Set(c.map((s) => s.name)).size === c.length, { message: 'species names must differ' })
+    .describe('species [{name, z, fraction, spectralIndex?}], default protons only');
+
+/**
+ * An energy spectrum of the arriving cosmic rays, sampled into rigidity bins (src/pipeline/spectrum.ts,
+ * weights as in src/analysis/spectrumWeights.ts): each bin is back-tracked through the same field
+ * realizations, and the sky is the flux-weighted sum of the bins' relative intensities.
+ */
+export const ParticleSpectrumSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('rigidities'),
+      rigiditiesPV: z
+        .array(positive())
+        .min(1)
+        .max(32)
+        .refine(increasing, { message: 'must be in increasing order' })
+        .describe('rigidities to back-track, PV, each > 0, increasing, 1..32 of them'),
+      weights: z
+        .array(nonNegative())
+        .optional()
+        .describe('share of the flux of each rigidity, >= 0, one per rigidity (normalized to sum 1); default equal'),
+    })
+    .strict()
+    .refine((s) => s.weights === undefined || s.weights.length === s.rigiditiesPV.length, { message: 'needs one weight per rigidity', path: ['weights'] })
+    .refine((s) => s.weights === undefined || s.weights.reduce((a, w) => a + w, 0) > 0, { message: 'the weights add up to 0', path: ['weights'] }),
+  z
+    .object({
+      kind: z.literal('energy-range'),
+      energyMinPeV: positive().describe('lowest total energy of the range, PeV, > 0'),
+      energyMaxPeV: positive().describe('highest total energy, PeV, > energyMinPeV'),
+      bins: z.number().int().min(1).max(32).describe('log-spaced energy bins per species, 1..32'),
+      spectralIndex: finite().describe('gamma of dN/dE ∝ E^-gamma (e.g. 2.7 below the knee)'),
+      composition: composition(),
+      referenceEnergyPeV: positive().optional().describe('energy at which the fractions hold, PeV; default energyMinPeV'),
+    })
+    .strict()
+    .refine((s) => s.energyMaxPeV > s.energyMinPeV, { message: 'energyMaxPeV must be > energyMinPeV', path: ['energyMaxPeV'] }),
+  z
+    .object({
+      kind: z.literal('rigidity-bins'),
+      edgesPV: z
+        .array(positive())
+        .min(2)
+        .max(33)
+        .refine(increasing, { message: 'must be in increasing order' })
+        .describe('rigidity bin edges, PV, increasing, 2..33 of them'),
+      spectralIndex: finite().describe('gamma of dN/dE ∝ E^-gamma'),
+      composition: composition(),
+      referenceEnergyPeV: positive().optional().describe('energy at which the fractions hold, PeV; default the proton energy at the lowest edge (edgesPV[0] PeV)'),
+    })
+    .strict(),
+]);
+export type ParticleSpectrum = z.infer<typeof ParticleSpectrumSchema>;
+
 export const ParticlesSchema = z
   .object({
     rigidityPV: positive().default(1).describe('rigidity R = pc/(Ze), PV (1 TV = 1e-3 PV), > 0'),
+    spectrum: ParticleSpectrumSchema.optional().describe(
+      'energy spectrum instead of one rigidity (particles.rigidityPV is then unused): {kind: "rigidities", rigiditiesPV, weights?}, {kind: "energy-range", energyMinPeV, energyMaxPeV, bins, spectralIndex, composition} or {kind: "rigidity-bins", edgesPV, spectralIndex, composition}',
+    ),
     charge: z.union([z.literal(1), z.literal(-1)]).default(1).describe('charge sign of the cosmic ray (+1 nuclei)'),
     nside: z
       .number()

@@ -7,6 +7,17 @@ import type { FieldSummary } from '../turbulence/field.ts';
 import type { MapSpec, RunPlan } from '../pipeline/plan.ts';
 import type { ExtraCard, HealpixMapToWrite } from './fitsFormat.ts';
 
+/** The rigidity, or for the combined map of a spectrum run its bins' range. */
+function rigidityCards(plan: RunPlan): ExtraCard[] {
+  const bins = plan.spectrum;
+  if (!bins) return [{ key: 'RIGIDPV', value: plan.config.particles.rigidityPV, comment: 'rigidity [PV]' }];
+  return [
+    { key: 'NBINS', value: bins.length, comment: 'rigidity bins, flux-weighted sum' },
+    { key: 'RMINPV', value: bins[0].rigidityPV, comment: 'rigidity of the lowest bin [PV]' },
+    { key: 'RMAXPV', value: bins[bins.length - 1].rigidityPV, comment: 'rigidity of the highest bin [PV]' },
+  ];
+}
+
 /** `index` is the realization, −1 for the ensemble mean. */
 export function intensityMapFits(plan: RunPlan, index: number, spec: MapSpec, field: FieldSummary, map: Float64Array): HealpixMapToWrite {
   const c = plan.config;
@@ -15,7 +26,7 @@ export function intensityMapFits(plan: RunPlan, index: number, spec: MapSpec, fi
     { key: 'MAPKIND', value: 'relative intensity', comment: 'I = f / <f>' },
     { key: 'REALIZ', value: index, comment: 'field realization index (-1: ensemble mean)' },
     { key: 'SEED', value: c.seed, comment: 'master seed' },
-    { key: 'RIGIDPV', value: c.particles.rigidityPV, comment: 'rigidity [PV]' },
+    ...rigidityCards(plan),
     { key: 'B0_UG', value: c.field.b0UG, comment: 'regular field [uG]' },
     { key: 'BRMS_UG', value: field.brmsUG, comment: 'turbulent rms field [uG]' },
     { key: 'LC_PC', value: field.correlationLengthPc, comment: 'correlation length [pc]' },
@@ -26,6 +37,8 @@ export function intensityMapFits(plan: RunPlan, index: number, spec: MapSpec, fi
   if (Number.isFinite(spec.timePc)) {
     cards.push({ key: 'TIME_PC', value: spec.timePc, comment: 'back-tracking time c*T [pc]' });
     if (Number.isFinite(spec.omegaT)) cards.push({ key: 'OMEGA_T', value: spec.omegaT, comment: 'Omega*T' });
+  } else if (Number.isFinite(spec.omegaT)) {
+    cards.push({ key: 'OMEGA_T', value: spec.omegaT, comment: 'Omega*T, each bin in its own Omega' });
   } else if (c.tracking.sphereRadiusPc !== undefined) {
     cards.push({ key: 'SPHR_PC', value: c.tracking.sphereRadiusPc, comment: 'gradient sphere radius [pc]' });
   }

@@ -1,17 +1,18 @@
 /**
  * `crsky analyze` on a file: reads a HEALPix FITS map (ours or anyone's), runs the pipeline's
  * analysis and writes cl.csv, dipole.csv, the map's PNG and, with multipole removal or
- * smoothing, residual.fits and residual.png.
+ * smoothing, residual.fits and residual.png. On two files: their cross-spectrum and r_l
+ * (cross.csv, cross.png).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config/errors.ts';
-import { writeClPlot } from '../io/clPlot.ts';
+import { writeClPlot, writeLinePlot } from '../io/clPlot.ts';
 import { writeCsv } from '../io/csv.ts';
 import { readHealpixFits, writeHealpixFits, type HealpixCoordsys } from '../io/fits.ts';
 import { writeMollweide } from '../io/mollweide.ts';
 import { UNSEEN } from '../analysis/healpix.ts';
-import { analyzeMap, checkAnalyzeOptions, type AnalyzeOptions, type MapAnalysis } from '../pipeline/analyze.ts';
+import { analyzeMap, checkAnalyzeOptions, crossAnalyzeMaps, type AnalyzeOptions, type CrossAnalysis, type MapAnalysis } from '../pipeline/analyze.ts';
 import { checkDirTarget, ensureDir, readJsonFile } from './files.ts';
 import { writeJsonAtomic } from './runDir.ts';
 import { crskyVersion } from './version.ts';
@@ -60,10 +61,13 @@ export interface AnalyzeFileResult extends Omit<MapAnalysis, 'mask' | 'map' | 'r
 
 export const FRAME_NAME: Record<HealpixCoordsys, string> = { C: 'equatorial (α, δ)', G: 'galactic (l, b)', E: 'ecliptic (λ, β)' };
 
-export function analyzeFile(file: string, opts: AnalyzeFileOptions, argv: readonly string[] = []): AnalyzeFileResult {
+function checkMapPath(file: string): void {
   if (!fs.existsSync(file)) throw new ConfigError(`analyze: ${file}: no such file`);
   if (fs.statSync(file).isDirectory()) throw new ConfigError(`analyze: ${file}: is a directory, not a FITS file`);
-  const earlier = earlierAnalysis(opts.out);
+}
+
+/** A HEALPix FITS map and its column, read as bad input (exit 2) when not a map. */
+function readMapFile(file: string, column: string | undefined) {
   let fits: ReturnType<typeof readHealpixFits>;
   try {
     fits = readHealpixFits(file);
@@ -71,8 +75,33 @@ export function analyzeFile(file: string, opts: AnalyzeFileOptions, argv: readon
     // not FITS, or FITS without a HEALPix map: bad input (exit code 2), like a missing file
     throw new ConfigError(`analyze: ${(e as Error).message}`);
   }
-  const col = opts.column === undefined ? fits.columns[0] : fits.columns.find((c) => c.name === opts.column);
-  if (!col) throw new ConfigError(`analyze --column ${opts.column}: not in ${file}; columns: ${fits.columns.map((c) => c.name).join(', ')}`);
+  const col = column === undefined ? fits.columns[0] : fits.columns.find((c) => c.name === column);
+  if (!col) throw new ConfigError(`analyze --column ${column}: not in ${file}; columns: ${fits.columns.map((c) => c.name).join(', ')}`);
+  return { fits, col };
+}
+
+/** Writes analysis.json (the files written) and removes an earlier analysis's files not written again. */
+function finishAnalysis(out: string, files: readonly string[], earlier: readonly string[], argv: readonly string[], maps: readonly string[]): string {
+  const mine = files.map((f) => path.basename(f));
+  const marker: AnalysisMarker & Record<string, unknown> = {
+    command: 'analyze',
+    crsky: crskyVersion(),
+    argv,
+    ...(maps.length === 1 ? { map: path.resolve(maps[0]) } : { maps: maps.map((m) => path.resolve(m)) }),
+    createdAt: new Date().toISOString(),
+    files: mine,
+  };
+  const file = path.join(out, ANALYSIS_MARKER);
+  writeJsonAtomic(file, marker);
+  // the earlier analysis's files this one did not replace would describe another analysis
+  for (const f of earlier) if (!mine.includes(f)) fs.rmSync(path.join(out, f), { force: true });
+  return file;
+}
+
+export function analyzeFile(file: string, opts: AnalyzeFileOptions, argv: readonly string[] = []): AnalyzeFileResult {
+  checkMapPath(file);
+  const earlier = earlierAnalysis(opts.out);
+  const { fits, col } = readMapFile(file, opts.column);
   checkAnalyzeOptions(fits.nside, opts);
   let a: MapAnalysis;
   try {
@@ -127,11 +156,7 @@ export function analyzeFile(file: string, opts: AnalyzeFileOptions, argv: readon
   }
   const ls = Float64Array.from({ length: a.lmax }, (_v, i) => i + 1);
   writeClPlot(note(path.join(opts.out, 'cl.png')), { label: 'C_ℓ', l: ls, cl: cl.subarray(1) }, { title: `Angular power spectrum of ${path.basename(file)}` });
-  const mine = files.map((f) => path.basename(f));
-  const marker: AnalysisMarker & Record<string, unknown> = { command: 'analyze', crsky: crskyVersion(), argv, map: path.resolve(file), createdAt: new Date().toISOString(), files: mine };
-  writeJsonAtomic(note(path.join(opts.out, ANALYSIS_MARKER)), marker);
-  // the earlier analysis's files this one did not replace would describe another analysis
-  for (const f of earlier) if (!mine.includes(f)) fs.rmSync(path.join(opts.out, f), { force: true });
+  note(finishAnalysis(opts.out, [...files], earlier, argv, [file]));
   return {
     nside: a.nside,
     ordering: fits.ordering,
@@ -155,6 +180,74 @@ export function analyzeSummary(file: string, r: AnalyzeFileResult): string {
     `unmasked pixels ${r.validPixels} (f_sky = ${r.fsky.toFixed(4)}), monopole ${e(r.monopole)}`,
     `dipole ${e(r.dipole.amplitude)}${r.dipole.relative ? ' (relative)' : ''} towards (lon, lat) = (${r.dipole.lonDeg.toFixed(1)}°, ${r.dipole.latDeg.toFixed(1)}°)`,
     `C_1..C_5 = ${Array.from(r.cl.slice(1, 6), e).join(' ')}  (lmax ${r.lmax})`,
+    `wrote ${r.files.join(', ')}`,
+  ].join('\n');
+}
+
+export interface CrossFileResult extends CrossAnalysis {
+  readonly maps: readonly [string, string];
+  readonly coordsys: HealpixCoordsys | null;
+  readonly files: string[];
+}
+
+/**
+ * `crsky analyze A.fits B.fits`: the cross-spectrum of two maps (healpy's anafast(m1, m2), each
+ * map minus its monopole as analyze's cl.csv) and r_l, written as cross.csv and cross.png.
+ */
+export function analyzeCrossFiles(fileA: string, fileB: string, opts: AnalyzeFileOptions, argv: readonly string[] = []): CrossFileResult {
+  if (opts.smoothDeg !== undefined) throw new ConfigError(`analyze --smooth ${opts.smoothDeg}: smooths the residual map of one map; give one map, or no --smooth for a cross-spectrum`);
+  checkMapPath(fileA);
+  checkMapPath(fileB);
+  const earlier = earlierAnalysis(opts.out);
+  const a = readMapFile(fileA, opts.column);
+  const b = readMapFile(fileB, opts.column);
+  const [ca, cb] = [a.fits.coordsys, b.fits.coordsys];
+  if (ca !== null && cb !== null && ca !== cb) {
+    throw new ConfigError(`analyze: ${fileA} is ${FRAME_NAME[ca]}, ${fileB} is ${FRAME_NAME[cb]}: rotate one map into the other's frame first`);
+  }
+  let x: CrossAnalysis;
+  try {
+    x = crossAnalyzeMaps(a.col.data, b.col.data, { ...opts, orderings: [a.fits.ordering, b.fits.ordering] });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(e.message.replace(/^analyze: /, `analyze: ${fileA}, ${fileB}: `));
+    throw e;
+  }
+  ensureDir(opts.out, `analyze --out ${opts.out}`);
+  const files: string[] = [];
+  const l = Float64Array.from(x.clXY, (_v, i) => i);
+  const names = `${path.basename(fileA)} [${a.col.name}] (X) and ${path.basename(fileB)} [${b.col.name}] (Y)`;
+  const lcut = opts.removeMultipoles;
+  const csv = path.join(opts.out, 'cross.csv');
+  writeCsv(csv, { l, cl_xy: x.clXY, cl_xx: x.clXX, cl_yy: x.clYY, r: x.r }, [
+    `crsky analyze: cross-spectrum of ${names}: healpy anafast(m1, m2) of each map minus its monopole${lcut !== undefined ? ` after removing l <= ${lcut}` : ''}, ${opts.iterations ?? 3} Jacobi iterations`,
+    'cl_xx, cl_yy: the auto-spectra the same way; r = cl_xy / sqrt(cl_xx cl_yy)',
+    x.fsky < 1 ? `pixels masked in either map are 0 in both: pseudo-C_l / f_sky with f_sky = ${x.fsky}` : 'full sky',
+  ]);
+  files.push(csv);
+  const png = path.join(opts.out, 'cross.png');
+  const ls = l.subarray(1);
+  writeLinePlot(png, [{ label: 'r_{ℓ} = C_{ℓ}^{XY}/√(C_{ℓ}^{XX} C_{ℓ}^{YY})', x: ls, y: x.r.subarray(1) }], {
+    title: `Cross-correlation of two maps\n${names}`,
+    xLabel: 'ℓ',
+    yLabel: 'r_{ℓ}',
+    xLog: true,
+    yMin: -1,
+    yMax: 1.05,
+  });
+  files.push(png);
+  files.push(finishAnalysis(opts.out, files, earlier, argv, [fileA, fileB]));
+  return { ...x, maps: [fileA, fileB], coordsys: ca ?? cb, files };
+}
+
+/** The text `crsky analyze A B` prints. */
+export function crossSummary(r: CrossFileResult): string {
+  const e = (v: number) => (Number.isFinite(v) ? v.toExponential(3) : 'nan');
+  const f = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'nan');
+  return [
+    `${r.maps[0]} (X) × ${r.maps[1]} (Y): N_side ${r.nside}, ${r.coordsys ? FRAME_NAME[r.coordsys] : 'frame unknown'}`,
+    `pixels unmasked in both ${r.validPixels} (f_sky = ${r.fsky.toFixed(4)}), monopoles ${e(r.monopoles[0])}, ${e(r.monopoles[1])}`,
+    `C_1..C_5 of X×Y = ${Array.from(r.clXY.slice(1, 6), e).join(' ')}  (lmax ${r.lmax})`,
+    `r_1..r_5 = ${Array.from(r.r.slice(1, 6), f).join(' ')}`,
     `wrote ${r.files.join(', ')}`,
   ].join('\n');
 }

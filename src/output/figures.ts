@@ -9,18 +9,27 @@ import { writeClPlot } from '../io/clPlot.ts';
 import { writeMollweide } from '../io/mollweide.ts';
 import type { MapSpec, RunPlan } from '../pipeline/plan.ts';
 
+/** "rigidity 2.5 PV", or the bins of a spectrum run's combined maps. */
+export function rigidityText(plan: RunPlan): string {
+  const bins = plan.spectrum;
+  if (!bins) return `rigidity ${plan.config.particles.rigidityPV.toPrecision(3)} PV`;
+  return `${bins.length} rigidity bin${bins.length === 1 ? '' : 's'} ${bins[0].rigidityPV.toPrecision(3)}–${bins[bins.length - 1].rigidityPV.toPrecision(3)} PV, flux-weighted`;
+}
+
 /** Figure title: what is shown (first, bold line), then the model and the run's parameters. */
 function title(plan: RunPlan, spec: MapSpec, n: number, what: string, processing: readonly string[] = []): string {
   const c = plan.config;
-  const when = !Number.isFinite(spec.timePc)
+  const when = spec.snapshot < 0
     ? `gradient on a sphere of R = ${c.tracking.sphereRadiusPc} pc`
-    : Number.isFinite(spec.omegaT)
+    : !Number.isFinite(spec.timePc)
+      ? `Ω·T = ${spec.omegaT.toPrecision(3)} (each bin in its own Ω)`
+      : Number.isFinite(spec.omegaT)
       ? `Ω·T = ${spec.omegaT.toPrecision(3)} (T = ${spec.timePc.toPrecision(3)} pc)`
       : `T = ${spec.timePc.toPrecision(3)} pc`;
   return (
     `${what}${processing.length > 0 ? ` (${processing.join(', ')})` : ''}\n` +
     `${c.liouville.model} model, ${when}, ${n} realization${n > 1 ? 's' : ''}\n` +
-    `rigidity ${c.particles.rigidityPV.toPrecision(3)} PV, B0 = ${c.field.b0UG} uG, B_rms = ${c.field.turbulence.brmsUG} uG, N_side = ${plan.nside}, seed ${c.seed}`
+    `${rigidityText(plan)}, B0 = ${c.field.b0UG} uG, B_rms = ${c.field.turbulence.brmsUG} uG, N_side = ${plan.nside}, seed ${c.seed}`
   );
 }
 

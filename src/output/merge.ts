@@ -49,8 +49,8 @@ function collect(inputs: readonly string[], manifests: readonly Manifest[]): Map
   for (const dir of inputs) {
     for (const r of finishedRealizations(dir)) {
       if (found.has(r)) continue; // the same realization twice: identical by construction (same seed)
-      const record = readRecord(dir, r, hash, plan.maps.length, { kind: 'merge' });
-      for (const m of record.maps) {
+      const record = readRecord(dir, r, hash, plan.maps.length, { kind: 'merge' }, plan.spectrum?.length ?? 0);
+      for (const m of [...record.maps, ...(record.bins ?? []).flatMap((b) => b.maps)]) {
         const file = path.join(dir, m.file);
         let nside: number;
         try {
@@ -122,16 +122,16 @@ function build(inputs: readonly string[], out: string, first: Manifest, sources:
     return null;
   });
   try {
-    createRunDirs(tmp);
+    createRunDirs(tmp, makePlan(first.config).spectrum?.map((b) => b.label));
     for (const { dir, record } of sources.values()) {
-      for (const m of record.maps) writeFileAtomic(path.join(tmp, m.file), fs.readFileSync(path.join(dir, m.file)));
+      for (const m of [...record.maps, ...(record.bins ?? []).flatMap((b) => b.maps)]) writeFileAtomic(path.join(tmp, m.file), fs.readFileSync(path.join(dir, m.file)));
       const modes = fieldPath(dir, record.index);
       if (fs.existsSync(modes)) writeFileAtomic(fieldPath(tmp, record.index), fs.readFileSync(modes));
       writeJsonAtomic(recordPath(tmp, record.index), record);
     }
     const config = first.config;
     const plan = makePlan(config);
-    const summaries = writeEnsemble(plan, sorted, tmp);
+    const { maps: summaries, spectrum } = writeEnsemble(plan, sorted, tmp);
     const done = sorted.map((r) => r.index);
     const missing = Array.from({ length: config.realizations }, (_, i) => i).filter((i) => !sources.has(i));
     const steps = sorted.reduce((a, r) => a + r.particleSteps, 0);
@@ -145,6 +145,7 @@ function build(inputs: readonly string[], out: string, first: Manifest, sources:
       backend: manifestBackend(config, sorted, 'merged'),
       timings: { particleSteps: steps, trackingSeconds: seconds, particleStepsPerSecond: seconds > 0 ? steps / seconds : 0, wallSeconds: 0 },
       maps: summaries,
+      ...(spectrum ? { spectrum } : {}),
     };
     writeJsonAtomic(path.join(tmp, MANIFEST), { ...manifest, mergedFrom: inputs.map((d) => path.resolve(d)) });
     if (replacing) {

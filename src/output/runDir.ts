@@ -6,7 +6,12 @@
  *   maps/rNNNNN_<label>.fits      relative-intensity map per realization and snapshot
  *   maps/mean_<label>.fits        ensemble mean
  *   fields/rNNNNN_modes.csv       the realization's plane waves (method 'modes')
- *   cl_<label>.csv, cl.csv, dipole.csv, diffusion.csv, plots
+ *   cl_<label>.csv, cl.csv, dipole.csv, diffusion.csv, statistics.csv, minkowski_<label>.csv, plots
+ * A spectrum run (particles.spectrum) puts its combined maps where a single-rigidity run puts its
+ * maps, each bin's own run-like outputs under bins/bNN/ (maps/, cl_<label>.csv, dipole.csv, ...,
+ * no manifest or records: the run's records hold every bin), and the energy dependence at the top:
+ *   spectrum.csv, energy_<label>.csv, energy_cl_<label>.csv, energy_dipole.csv, cross_<label>.csv,
+ *   energy_<label>.png/.svg
  * Every file is written atomically, so a run killed at any moment leaves only whole files, and
  * `--resume` trusts exactly the realizations whose record exists and carries the run's config
  * hash. A directory that is not a crsky run of the same config is never written into.
@@ -20,13 +25,14 @@ import type { Config } from '../config/schema.ts';
 import { ConfigError } from '../config/errors.ts';
 import { checkDirTarget, ensureDir, readJsonFile, reason } from './files.ts';
 import { onInterrupt } from './interrupt.ts';
-import type { Manifest, StoredRealizationRecord } from './runRecords.ts';
+import type { Manifest, StoredBinRecord, StoredMapRecord, StoredRealizationRecord } from './runRecords.ts';
 
 export const MANIFEST = 'manifest.json';
 export const RECORDS_DIR = 'realizations';
 export const MAPS_DIR = 'maps';
 export const FIELDS_DIR = 'fields';
 export const LOCK = '.crsky.lock';
+export const BINS_DIR = 'bins';
 
 export function recordPath(out: string, index: number): string {
   return path.join(out, RECORDS_DIR, `r${String(index).padStart(5, '0')}.json`);
@@ -42,10 +48,27 @@ export function mapPath(out: string, index: number | 'mean', label: string): str
   return path.join(out, MAPS_DIR, `${who}_${label}.fits`);
 }
 
-/** The physics of a config: everything but the backend and thread count. */
+/** The directory of a spectrum run's bin, e.g. out/bins/b00. */
+export function binDir(out: string, binLabel: string): string {
+  return path.join(out, BINS_DIR, binLabel);
+}
+
+/** A bin's map of realization `index` (or the mean), e.g. out/bins/b00/maps/r00000_t00.fits. */
+export function binMapPath(out: string, binLabel: string, index: number | 'mean', label: string): string {
+  return mapPath(binDir(out, binLabel), index, label);
+}
+
+/**
+ * The physics of a config: everything but the backend and thread count (and particles.rigidityPV,
+ * which a spectrum does not use).
+ */
 function physics(config: Config): Record<string, unknown> {
   const { tracking, ...rest } = config;
   const { backend: _backend, workers: _workers, ...kept } = tracking;
+  if (config.particles.spectrum !== undefined) {
+    const { rigidityPV: _unused, ...particles } = config.particles;
+    return { ...rest, particles, tracking: kept };
+  }
   return { ...rest, tracking: kept };
 }
 
@@ -107,7 +130,7 @@ export type RecordContext = { readonly kind: 'resume' } | { readonly kind: 'merg
  * Reads realization `index`'s record from `dir` and checks it belongs there: it parses, holds
  * that index, carries `hash` and names map files that exist. Throws ConfigError naming the file.
  */
-export function readRecord(dir: string, index: number, hash: string, mapCount: number, ctx: RecordContext): StoredRealizationRecord {
+export function readRecord(dir: string, index: number, hash: string, mapCount: number, ctx: RecordContext, binCount = 0): StoredRealizationRecord {
   const file = recordPath(dir, index);
   const rel = path.relative(dir, file);
   const who = ctx.kind === 'resume' ? '--resume ' : 'merge: ';
@@ -131,7 +154,14 @@ export function readRecord(dir: string, index: number, hash: string, mapCount: n
   if (rec.maps.length !== mapCount || rec.maps.some((m) => typeof m?.file !== 'string')) {
     throw new ConfigError(`${where(rel)}${ctx.kind === 'resume' ? '' : ':'} has ${rec.maps.length} maps where the config makes ${mapCount}`);
   }
-  for (const m of rec.maps) {
+  const bins: readonly StoredBinRecord[] = Array.isArray(rec.bins) ? rec.bins : [];
+  const badBin = bins.findIndex((b: Partial<StoredBinRecord> | null) => !Array.isArray(b?.maps) || b.maps.length !== mapCount || b.maps.some((m: Partial<StoredMapRecord> | null) => typeof m?.file !== 'string'));
+  if (bins.length !== binCount || badBin >= 0 || (binCount > 0 && !Array.isArray(rec.cross))) {
+    throw new ConfigError(
+      `${where(rel)}${ctx.kind === 'resume' ? '' : ':'} has ${badBin >= 0 ? `a bin (${badBin}) without its ${mapCount} maps` : `${bins.length} rigidity bins`} where the config makes ${binCount} bins of ${mapCount} maps`,
+    );
+  }
+  for (const m of [...rec.maps, ...bins.flatMap((b) => b.maps)]) {
     if (!fs.existsSync(path.join(dir, m.file))) {
       throw new ConfigError(
         ctx.kind === 'resume'
@@ -146,8 +176,10 @@ export function readRecord(dir: string, index: number, hash: string, mapCount: n
 /** Names of a run directory's own entries (anything else marks a directory as someone else's). */
 function isRunEntry(name: string): boolean {
   return (
-    [MANIFEST, RECORDS_DIR, MAPS_DIR, FIELDS_DIR, LOCK, 'cl.csv', 'dipole.csv', 'diffusion.csv'].includes(name) ||
+    [MANIFEST, RECORDS_DIR, MAPS_DIR, FIELDS_DIR, BINS_DIR, LOCK, 'cl.csv', 'dipole.csv', 'diffusion.csv', 'statistics.csv', 'spectrum.csv', 'energy_dipole.csv'].includes(name) ||
     /^cl_[\w-]+\.(csv|png|svg)$/.test(name) ||
+    /^(minkowski|energy_cl|cross)_[\w-]+\.csv$/.test(name) ||
+    /^energy_[\w-]+\.(csv|png|svg)$/.test(name) ||
     /^map_mean_[\w-]+\.png$/.test(name) ||
     /^\..+\.\d+\.[0-9a-f]+\.tmp$/.test(name)
   );
@@ -167,7 +199,7 @@ export interface OutDirState {
  * of the same physics: a manifest with the same config hash, or (what a stopped merge or a lost
  * manifest leaves) realization records that all carry that hash; every record is checked.
  */
-export function inspectOutDir(out: string, config: Config, resume: boolean, mapCount: number): OutDirState {
+export function inspectOutDir(out: string, config: Config, resume: boolean, mapCount: number, binCount = 0): OutDirState {
   checkDirTarget(out, `--out ${out}`);
   const entries = fs.existsSync(out) ? fs.readdirSync(out) : [];
   if (!resume) {
@@ -194,12 +226,13 @@ export function inspectOutDir(out: string, config: Config, resume: boolean, mapC
       throw new ConfigError(`--resume ${out}: not a crsky run (no manifest.json and no realization records, but ${shown}); use a new or empty --out`);
     }
   }
-  return { records: indices.map((r) => readRecord(out, r, hash, mapCount, { kind: 'resume' })), manifest };
+  return { records: indices.map((r) => readRecord(out, r, hash, mapCount, { kind: 'resume' }, binCount)), manifest };
 }
 
-/** Creates the run directory and its subdirectories. */
-export function createRunDirs(out: string): void {
+/** Creates the run directory and its subdirectories (with a spectrum, bins/<label>/maps of each bin). */
+export function createRunDirs(out: string, binLabels: readonly string[] = []): void {
   for (const d of [MAPS_DIR, RECORDS_DIR, FIELDS_DIR]) ensureDir(path.join(out, d), `--out ${out}`);
+  for (const b of binLabels) ensureDir(path.join(binDir(out, b), MAPS_DIR), `--out ${out}`);
 }
 
 /** Removes temp files left by a killed writer (atomic.ts names them .<name>.<pid>.<hex>.tmp). */

@@ -2,7 +2,7 @@
  * What a run directory stores about its realizations and its ensemble: the pipeline's records
  * with the relative paths of the files written for them.
  */
-import type { MapRecord, RealizationRecord } from '../pipeline/realization.ts';
+import type { BinRecord, MapRecord, RealizationRecord } from '../pipeline/realization.ts';
 import type { MapSummary } from '../pipeline/ensemble.ts';
 import type { Config } from '../config/schema.ts';
 
@@ -11,14 +11,32 @@ export interface StoredMapRecord extends MapRecord {
   readonly file: string;
 }
 
-export interface StoredRealizationRecord extends Omit<RealizationRecord, 'maps'> {
+/** A spectrum bin's record as stored: its maps with their files (bins/bNN/maps/...). */
+export interface StoredBinRecord extends Omit<BinRecord, 'maps'> {
+  readonly maps: readonly StoredMapRecord[];
+}
+
+export interface StoredRealizationRecord extends Omit<RealizationRecord, 'maps' | 'bins'> {
   /** The config hash of the run that made it (src/output/runDir.ts configHash): resume and merge check it. */
   readonly configHash: string;
   readonly maps: readonly StoredMapRecord[];
+  readonly bins?: readonly StoredBinRecord[];
 }
 
 export interface StoredMapSummary extends MapSummary {
   readonly files: { readonly clCsv: string; readonly meanMap: string; readonly mapPng: string; readonly clPng: string; readonly clSvg: string };
+}
+
+/** A spectrum run's bin in the manifest: the bin, its directory and its maps' summaries (paths from the run root). */
+export interface StoredBinSummary {
+  readonly label: string;
+  readonly rigidityPV: number;
+  readonly rMinPV: number;
+  readonly rMaxPV: number;
+  readonly weight: number;
+  readonly species: readonly { readonly name: string; readonly z: number; readonly weight: number }[];
+  readonly dir: string;
+  readonly maps: readonly StoredMapSummary[];
 }
 
 export interface Shard {
@@ -51,27 +69,40 @@ export interface Manifest {
   readonly machine: { readonly cpus: number; readonly cpu: string; readonly platform: string; readonly node: string };
   readonly timings: { readonly particleSteps: number; readonly trackingSeconds: number; readonly particleStepsPerSecond: number; readonly wallSeconds: number } | null;
   readonly maps: readonly StoredMapSummary[] | null;
+  /** A spectrum run's bins (their maps; `maps` above are the combined ones); absent for one rigidity. */
+  readonly spectrum?: { readonly bins: readonly StoredBinSummary[] } | null;
   /** Physics the config allows but the model does not (src/pipeline/plan.ts planWarnings). */
   readonly warnings?: readonly string[];
 }
 
-/** The record as stored: the same fields in the same order, each map with its file. */
-export function storedRecord(record: RealizationRecord, files: readonly string[], configHash: string): StoredRealizationRecord {
+function storedMaps(maps: readonly MapRecord[], files: readonly string[]): StoredMapRecord[] {
+  return maps.map((m, i) => ({
+    label: m.label,
+    timePc: m.timePc,
+    omegaT: m.omegaT,
+    file: files[i],
+    cl: m.cl,
+    dipole: m.dipole,
+    diffusion: m.diffusion,
+    noiseEq71: m.noiseEq71,
+    noiseShuffled: m.noiseShuffled,
+    validFraction: m.validFraction,
+    ...(m.statistics ? { statistics: m.statistics } : {}),
+  }));
+}
+
+/**
+ * The record as stored: the same fields in the same order, each map with its file; a spectrum
+ * run's bins with theirs (`binFiles[b][m]`).
+ */
+export function storedRecord(record: RealizationRecord, files: readonly string[], configHash: string, binFiles?: readonly (readonly string[])[]): StoredRealizationRecord {
+  const { bins, cross, ...rest } = record;
   return {
-    ...record,
+    ...rest,
     configHash,
-    maps: record.maps.map((m, i) => ({
-      label: m.label,
-      timePc: m.timePc,
-      omegaT: m.omegaT,
-      file: files[i],
-      cl: m.cl,
-      dipole: m.dipole,
-      diffusion: m.diffusion,
-      noiseEq71: m.noiseEq71,
-      noiseShuffled: m.noiseShuffled,
-      validFraction: m.validFraction,
-    })),
+    maps: storedMaps(record.maps, files),
+    ...(bins ? { bins: bins.map((b, i) => ({ ...b, maps: storedMaps(b.maps, binFiles?.[i] ?? []) })) } : {}),
+    ...(cross ? { cross } : {}),
   };
 }
 

@@ -20,12 +20,13 @@ import type { RunProgress } from '../pipeline/progress.ts';
 import { runRealization } from '../pipeline/realization.ts';
 import { writeEnsemble } from './ensembleFiles.ts';
 import { ConfigError } from '../config/errors.ts';
-import { validateRun } from '../config/derived.ts';
+import { validateSimulation } from '../pipeline/spectrum.ts';
 import { nodeRunLimits } from './files.ts';
 import {
   acquireRunLock,
   configHash,
   createRunDirs,
+  binMapPath,
   fieldPath,
   finishedRealizations,
   inspectOutDir,
@@ -36,7 +37,7 @@ import {
   removeStaleTempFiles,
   writeJsonAtomic,
 } from './runDir.ts';
-import { storedRecord, manifestBackend, type Manifest, type Shard, type StoredMapSummary, type StoredRealizationRecord } from './runRecords.ts';
+import { storedRecord, manifestBackend, type Manifest, type Shard, type StoredBinSummary, type StoredMapSummary, type StoredRealizationRecord } from './runRecords.ts';
 import { readJsonFile } from './files.ts';
 import { crskyVersion, gitCommit } from './version.ts';
 
@@ -65,6 +66,8 @@ export interface SimulateDirOptions {
 export interface SimulateDirResult {
   readonly plan: RunPlan;
   readonly summaries: StoredMapSummary[];
+  /** A spectrum run's bins (null for one rigidity). */
+  readonly spectrum: { readonly bins: readonly StoredBinSummary[] } | null;
   readonly backend: string;
   readonly device: string;
   readonly backendReason: string;
@@ -114,7 +117,7 @@ export async function simulateToDir(config: Config, opts: SimulateDirOptions): P
   // Everything that needs only the config and the directory is checked before the tracker
   // opens and before anything is written; the estimate before the plan, which allocates the
   // launch directions the estimate may refuse.
-  validateRun(config);
+  validateSimulation(config);
   const estimate = estimateRun(config);
   checkRunEstimate(config, estimate, nodeRunLimits());
   const plan = makePlan(config);
@@ -126,7 +129,7 @@ export async function simulateToDir(config: Config, opts: SimulateDirOptions): P
       `--shard ${index}/${count}: no realization falls in it (realizations = ${config.realizations}: r mod ${count} = ${index} needs realizations >= ${index + 1}); use at most ${config.realizations} shards`,
     );
   }
-  const state = inspectOutDir(opts.out, config, opts.resume, plan.maps.length);
+  const state = inspectOutDir(opts.out, config, opts.resume, plan.maps.length, plan.spectrum?.length ?? 0);
   // The tracker next: a missing adapter or a request over the device's limits fails before
   // anything is written.
   const opened = await opts.openTracker();
@@ -153,7 +156,7 @@ export async function simulateToDir(config: Config, opts: SimulateDirOptions): P
         `--resume ${opts.out}: realization ${other.index} ran on ${other.backend} (${other.device}), this call runs ${now}; one run on two backends is not bitwise reproducible: ${hint} --allow-mixed-backends`,
       );
     }
-    createRunDirs(opts.out);
+    createRunDirs(opts.out, plan.spectrum?.map((b) => b.label));
     const release = acquireRunLock(opts.out, { breakLock: opts.breakLock, command: 'simulate' });
     try {
       removeStaleTempFiles(opts.out);
@@ -175,11 +178,19 @@ async function runAndStore(plan: RunPlan, tracker: Tracker, index: number, opts:
     writeHealpixFits(file, intensityMapFits(plan, index, spec, res.field.summary, res.maps[m]));
     return path.relative(opts.out, file);
   });
+  // a spectrum run's bins: each bin's maps as its single-rigidity run would write them
+  const binFiles = (plan.spectrum ?? []).map((bin, b) =>
+    bin.plan.maps.map((spec, m) => {
+      const file = binMapPath(opts.out, bin.label, index, spec.label);
+      writeHealpixFits(file, intensityMapFits(bin.plan, index, spec, res.field.summary, res.binMaps![b][m]));
+      return path.relative(opts.out, file);
+    }),
+  );
   if (res.field.turbulence?.kind === 'modes') {
     // The realization's exact plane waves, so other codes (or `modeTableFile`) can rerun it.
     saveModeTable(fieldPath(opts.out, index), res.field.turbulence.table);
   }
-  const record = storedRecord({ ...res.record, seconds: (performance.now() - t0) / 1000 }, files, configHash(plan.config));
+  const record = storedRecord({ ...res.record, seconds: (performance.now() - t0) / 1000 }, files, configHash(plan.config), plan.spectrum ? binFiles : undefined);
   writeJsonAtomic(recordPath(opts.out, index), record);
   return record;
 }
@@ -193,7 +204,9 @@ async function runLocked(config: Config, plan: RunPlan, planned: number[], estim
   const hash = configHash(config);
   const finished = new Set(finishedRealizations(opts.out));
   const todo = planned.filter((r) => !finished.has(r));
-  const records: StoredRealizationRecord[] = planned.filter((r) => finished.has(r)).map((r) => readRecord(opts.out, r, hash, plan.maps.length, { kind: 'resume' }));
+  const records: StoredRealizationRecord[] = planned
+    .filter((r) => finished.has(r))
+    .map((r) => readRecord(opts.out, r, hash, plan.maps.length, { kind: 'resume' }, plan.spectrum?.length ?? 0));
   manifest = { ...manifest, realizations: { planned, done: records.map((x) => x.index).sort((a, b) => a - b) }, warnings };
   writeJsonAtomic(manifestFile, manifest);
   let reason = 'all realizations were already done';
@@ -220,7 +233,7 @@ async function runLocked(config: Config, plan: RunPlan, planned: number[], estim
   }
   const backend = manifestBackend(config, records, reason);
 
-  const summaries = writeEnsemble(plan, records, opts.out);
+  const { maps: summaries, spectrum } = writeEnsemble(plan, records, opts.out);
   manifest = {
     ...manifest,
     status: 'complete',
@@ -234,11 +247,13 @@ async function runLocked(config: Config, plan: RunPlan, planned: number[], estim
       wallSeconds: (performance.now() - wall0) / 1000,
     },
     maps: summaries,
+    ...(spectrum ? { spectrum } : {}),
   };
   writeJsonAtomic(manifestFile, manifest);
   return {
     plan,
     summaries,
+    spectrum,
     backend: backend.used,
     device: backend.device,
     backendReason: reason,
@@ -264,9 +279,21 @@ export function summaryText(res: SimulateDirResult, out: string): string {
     `realizations: ${res.realizationsRun} run, ${res.realizationsSkipped} already done; ` +
       (res.trackingSeconds > 0 ? `${fmt(res.particleSteps)} particle-steps in ${res.trackingSeconds.toFixed(1)} s = ${fmt(res.particleSteps / res.trackingSeconds)} particle-steps/s` : 'no tracking in this call'),
   ];
+  const bins = res.spectrum?.bins;
+  if (bins) {
+    lines.push(
+      `spectrum: ${bins.length} rigidity bin${bins.length === 1 ? '' : 's'}, ${bins.map((b) => `${b.label} ${fmt(b.rigidityPV)} PV (w = ${b.weight.toPrecision(3)})`).join(', ')}; the maps below are the flux-weighted sum (each bin's under ${path.join(out, 'bins')}/)`,
+    );
+  }
   for (const s of res.summaries) {
     const when =
-      s.timePc === null ? 'sphere' : s.omegaT !== null ? `Omega*T = ${s.omegaT.toPrecision(4)} (T = ${s.timePc.toPrecision(4)} pc)` : `T = ${s.timePc.toPrecision(4)} pc (B = 0)`;
+      s.timePc === null
+        ? s.omegaT !== null
+          ? `Omega*T = ${s.omegaT.toPrecision(4)} (each bin in its own Omega)`
+          : 'sphere'
+        : s.omegaT !== null
+          ? `Omega*T = ${s.omegaT.toPrecision(4)} (T = ${s.timePc.toPrecision(4)} pc)`
+          : `T = ${s.timePc.toPrecision(4)} pc${bins ? '' : ' (B = 0)'}`;
     const d = s.meanDipole;
     lines.push(
       `[${s.label}] ${when}: C_1..C_5 = ${s.clMean.slice(1, 6).map(fmt).join(' ')}; noise N = ${fmt(s.noise)}`,
@@ -274,7 +301,14 @@ export function summaryText(res: SimulateDirResult, out: string): string {
         (s.realizations > 1 ? `mean |δ| over realizations ${fmt(s.dipoleAmplitudeMean)} ± ${fmt(s.dipoleAmplitudeErr)}` : `|δ| ${fmt(s.dipoleAmplitudeMean)}`),
     );
   }
-  const extra = ['dipole.csv', 'diffusion.csv'].filter((f) => fs.existsSync(path.join(out, f)));
+  if (bins) {
+    for (const s of res.summaries) {
+      lines.push(
+        `[${s.label}] dipole of the mean map per bin: ${bins.map((b) => { const d = b.maps.find((x) => x.label === s.label)!.meanDipole; return `${fmt(d.amplitude)} (${d.lonDeg.toFixed(1)}°, ${d.latDeg.toFixed(1)}°)`; }).join(', ')}`,
+      );
+    }
+  }
+  const extra = ['dipole.csv', 'diffusion.csv', 'statistics.csv', ...(bins ? ['spectrum.csv', 'energy_dipole.csv', `energy_${last.label}.csv`, `cross_${last.label}.csv`, `energy_${last.label}.png`] : [])].filter((f) => fs.existsSync(path.join(out, f)));
   lines.push(`outputs in ${out}: manifest.json, maps/, ${last.files.clCsv}, ${[...extra, last.files.mapPng, last.files.clPng].join(', ')}`);
   for (const w of res.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');

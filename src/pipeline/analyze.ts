@@ -1,6 +1,7 @@
 /**
  * Analysis of any HEALPix map (ours or anyone's): C_l, dipole, removal of low multipoles and
- * top-hat smoothing, in memory; `crsky analyze` reads the FITS file and writes the results.
+ * top-hat smoothing, and the cross-spectrum of two maps, in memory; `crsky analyze` reads the
+ * FITS files and writes the results.
  *
  * Masked pixels (UNSEEN or not finite) are left out of every fit; with a mask the C_l are the
  * pseudo-C_l of the deviation map (masked pixels set to 0) divided by the unmasked sky fraction,
@@ -10,6 +11,7 @@ import { ConfigError } from '../config/errors.ts';
 import { vecToLonLat } from '../config/frames.ts';
 import type { Vec3 } from '../config/vec3.ts';
 import { dipoleFromMap } from '../analysis/dipole.ts';
+import { crossSpectra } from '../analysis/crossSpectra.ts';
 import { anafast } from '../analysis/harmonics.ts';
 import { npix2nside, reorder, UNSEEN } from '../analysis/healpix.ts';
 import { removeMultipoles } from '../analysis/multipoles.ts';
@@ -122,4 +124,59 @@ export function analyzeMap(input: ArrayLike<number>, opts: AnalyzeOptions = {}):
     residualDescription = [lcut !== undefined ? `l <= ${lcut} removed` : 'monopole removed', smooth !== undefined ? `${smooth}° top-hat` : ''].filter(Boolean).join(', ');
   }
   return { nside, validPixels, fsky, mask, map, monopole: fit.monopole, dipole: { vector, amplitude, lonDeg: dir.lonDeg, latDeg: dir.latDeg, relative }, lmax, cl, residual, residualDescription };
+}
+
+export interface CrossAnalysis {
+  readonly nside: number;
+  readonly lmax: number;
+  /** Pixels unmasked in both maps, and their share of the sky. */
+  readonly validPixels: number;
+  readonly fsky: number;
+  /** Each map's fitted monopole (over the common unmasked pixels). */
+  readonly monopoles: readonly [number, number];
+  readonly clXY: Float64Array;
+  readonly clXX: Float64Array;
+  readonly clYY: Float64Array;
+  /** r_l = C^XY/sqrt(C^XX C^YY). */
+  readonly r: Float64Array;
+}
+
+/**
+ * The cross-spectrum of two maps (healpy's anafast(m1, m2)) in the convention of analyzeMap:
+ * each map minus its fitted monopole (or after removing l <= removeMultipoles), pixels masked in
+ * either map set to 0 in both, pseudo-C_l divided by the common f_sky; and r_l.
+ */
+export function crossAnalyzeMaps(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  opts: Omit<AnalyzeOptions, 'ordering' | 'smoothDeg'> & { readonly orderings?: readonly ['RING' | 'NESTED', 'RING' | 'NESTED'] } = {},
+): CrossAnalysis {
+  if (a.length !== b.length) {
+    const ns = (n: number) => Math.sqrt(n / 12);
+    throw new ConfigError(`analyze: the two maps have N_side ${ns(a.length)} and ${ns(b.length)}; a cross-spectrum needs the same N_side (ud_grade one first)`);
+  }
+  let nside: number;
+  try {
+    nside = npix2nside(a.length);
+  } catch {
+    throw new ConfigError(`analyze: ${a.length} pixels: crsky's HEALPix functions need N_side a power of two`);
+  }
+  checkAnalyzeOptions(nside, opts);
+  const lmax = opts.lmax ?? 3 * nside - 1;
+  const ring = (m: ArrayLike<number>, o: 'RING' | 'NESTED' | undefined) => (o === 'NESTED' ? reorder(Float64Array.from(m), 'n2r') : Float64Array.from(m));
+  const maps = [ring(a, opts.orderings?.[0]), ring(b, opts.orderings?.[1])];
+  const mask = Uint8Array.from(maps[0], (v, p) => (isValid(v) && isValid(maps[1][p]) ? 1 : 0));
+  const validPixels = mask.reduce((s, m) => s + m, 0);
+  if (validPixels === 0) throw new ConfigError('analyze: no pixel is unmasked in both maps');
+  const fsky = validPixels / mask.length;
+  const lcut = opts.removeMultipoles;
+  const monopoles = maps.map((m) => dipoleFromMap(m, { mask }).monopole) as [number, number];
+  const deviation = maps.map((m, i) => {
+    const work = lcut !== undefined ? removeMultipoles(m, { lmax: lcut, mask }).residual : m;
+    return Float64Array.from(work, (v, p) => (mask[p] ? v - (lcut !== undefined ? 0 : monopoles[i]) : 0));
+  });
+  const iterations = opts.iterations ?? 3;
+  const s = crossSpectra(deviation[0], deviation[1], { lmax, iterations });
+  const scale = (c: Float64Array) => (fsky < 1 ? c.map((v) => v / fsky) : c);
+  return { nside, lmax, validPixels, fsky, monopoles, clXY: scale(s.clXY), clXX: scale(s.clXX), clYY: scale(s.clYY), r: s.r };
 }

@@ -72,6 +72,9 @@ export interface DiffusionChecks {
 const API_NAMES: DiffusionOptionNames = { prefix: 'diffusion: ', particles: 'particles', nTimes: 'nTimes', tMax: 'tMaxPc' };
 
 export function planDiffusion(config: Config, opts: Pick<DiffusionOptions, 'rgOverLc' | 'tMinPc' | 'tMaxPc' | 'nTimes' | 'inputs'> & DiffusionChecks): DiffusionPlan {
+  if (config.particles.spectrum !== undefined) {
+    throw new ConfigError(`config: particles.spectrum = {kind: "${config.particles.spectrum.kind}", ...}: diffusion runs one rigidity (particles.rigidityPV); remove the spectrum`);
+  }
   const inputs = opts.inputs ?? {};
   checkFieldInputs(config, inputs);
   const first = createField(config.field, fieldSeed(config.seed, 0), inputs);

@@ -7,6 +7,7 @@
 import { clStats, noiseSubtractedCl, ratioToDipole } from '../analysis/ensemble.ts';
 import { clMinusMonopole } from './analyze.ts';
 import type { MapSpec, RunPlan } from './plan.ts';
+import { mapStatistics, statisticsEnsemble, type MapStatistics, type StatisticsEnsemble } from './mapStatistics.ts';
 import { dipoleOf, type Dipole, type MapRecord, type RealizationRecord } from './realization.ts';
 
 /** The columns of cl_<label>.csv, in file order. */
@@ -50,6 +51,9 @@ export interface MapSummary {
   readonly dipoleAmplitudeErr: number;
   /** Review Eq. 69: both sides with standard errors over realizations (null where it does not apply). */
   readonly sumRule?: { readonly lhs: number; readonly lhsErr: number; readonly pixels: number; readonly pixelsErr: number; readonly rhs: number; readonly rhsErr: number } | null;
+  /** Ensemble mean and standard error of the skewness and excess kurtosis after removing l <= 1. */
+  readonly skewness: { readonly mean: number; readonly stderr: number };
+  readonly excessKurtosis: { readonly mean: number; readonly stderr: number };
 }
 
 export interface MapEnsemble {
@@ -58,6 +62,8 @@ export interface MapEnsemble {
   readonly mean: Float64Array;
   readonly cl: ClColumns;
   readonly summary: MapSummary;
+  /** Ensemble mean and scatter of the non-Gaussian statistics (pipeline/mapStatistics.ts). */
+  readonly statistics: StatisticsEnsemble;
 }
 
 export interface EnsembleProducts {
@@ -93,9 +99,12 @@ function combineMap<R extends RealizationRecord>(plan: RunPlan, spec: MapSpec, m
   const recs = records.map((r) => r.maps[m]);
   // Ensemble-mean map: sum in index order, so shards + merge reproduce one run exactly.
   const mean = new Float64Array(plan.npix);
+  const statistics: MapStatistics[] = [];
   for (const r of records) {
     const map = mapOf(r, m);
     for (let p = 0; p < plan.npix; p++) mean[p] += map[p];
+    // records of an older crsky lack them: the same function of the stored (float64) map
+    statistics.push(r.maps[m].statistics ?? mapStatistics(map));
   }
   for (let p = 0; p < plan.npix; p++) mean[p] /= recs.length;
 
@@ -133,6 +142,7 @@ function combineMap<R extends RealizationRecord>(plan: RunPlan, spec: MapSpec, m
     sumrule_rhs: fill(sumRule?.rhs),
   };
   const amp = meanErr(recs.map((r) => r.dipole.amplitude));
+  const st = statisticsEnsemble(statistics, stats.mean);
   return {
     spec,
     mean,
@@ -151,7 +161,10 @@ function combineMap<R extends RealizationRecord>(plan: RunPlan, spec: MapSpec, m
       dipoleAmplitudeMean: amp.mean,
       dipoleAmplitudeErr: amp.err,
       sumRule,
+      skewness: { mean: st.skewness.mean, stderr: st.skewness.stderr },
+      excessKurtosis: { mean: st.excessKurtosis.mean, stderr: st.excessKurtosis.stderr },
     },
+    statistics: st,
   };
 }
 

@@ -20,6 +20,7 @@ import { ConfigError } from '../config/errors.ts';
 import { snapshotTimesPc, stepPc } from '../config/derived.ts';
 import type { Config } from '../config/schema.ts';
 import { nside2npix } from '../analysis/healpix.ts';
+import { binConfig, configBins } from './spectrum.ts';
 
 /** One trajectory may take at most this many steps: beyond it a run cannot finish in any sense. */
 export const MAX_STEPS_PER_PARTICLE = 1e9;
@@ -39,7 +40,12 @@ export interface RunEstimate {
   /** Longest integration, pc, and the steps it takes per particle. */
   readonly maxTimePc: number;
   readonly stepPc: number;
+  /** Steps per particle of one realization (with a spectrum: summed over the bins). */
   readonly stepsPerParticle: number;
+  /** Steps of the longest single trajectory (the largest bin's with a spectrum). */
+  readonly stepsPerTrajectory: number;
+  /** Rigidity bins tracked per realization (1 without a spectrum). */
+  readonly bins: number;
   /** Particle-steps per realization. */
   readonly particleStepsPerRealization: number;
   readonly realizations: number;
@@ -65,8 +71,28 @@ function particleBytes(snapshots: number, sphere: boolean): number {
   return 3 * 8 + TRACKER_STATE_BYTES + snapshots * SNAPSHOT_BYTES + (sphere ? SPHERE_BYTES : 0) + WORK_BYTES;
 }
 
-/** The cost of a sky-map run (simulate): pure, from the config only. */
+/**
+ * The cost of a sky-map run (simulate): pure, from the config only. A spectrum run tracks its bins
+ * one after the other through each realization: steps add up, memory is the largest bin's plus
+ * the densities kept per bin and map for the combined sky.
+ */
 export function estimateRun(config: Config): RunEstimate {
+  const bins = configBins(config);
+  if (bins === null) return estimateSingle(config);
+  const each = bins.map((b) => estimateSingle(binConfig(config, b)));
+  const longest = each.reduce((a, e) => (e.stepsPerTrajectory > a.stepsPerTrajectory ? e : a));
+  const stepsPerParticle = each.reduce((a, e) => a + e.stepsPerParticle, 0);
+  const maps = Math.max(1, longest.snapshots);
+  return {
+    ...longest,
+    stepsPerParticle,
+    particleStepsPerRealization: longest.particles * stepsPerParticle,
+    bins: bins.length,
+    memoryBytes: Math.max(...each.map((e) => e.memoryBytes)) + longest.particles * bins.length * maps * 8,
+  };
+}
+
+function estimateSingle(config: Config): RunEstimate {
   const p = config.particles;
   const particles = nside2npix(p.nside) * p.perPixelSide ** 2;
   const times = config.liouville.model === 'sphere' ? [] : snapshotTimesPc(config);
@@ -81,6 +107,8 @@ export function estimateRun(config: Config): RunEstimate {
     maxTimePc,
     stepPc: h,
     stepsPerParticle,
+    stepsPerTrajectory: stepsPerParticle,
+    bins: 1,
     particleStepsPerRealization: particles * stepsPerParticle,
     realizations: config.realizations,
     memoryBytes: particles * particleBytes(times.length, sphere) + gridBytes(config),
@@ -110,8 +138,8 @@ export function formatCount(n: number): string {
  */
 export function checkRunEstimate(config: Config, est: RunEstimate, limits?: RunLimits): void {
   const t = config.tracking;
-  if (est.stepsPerParticle > MAX_STEPS_PER_PARTICLE) {
-    const steps = est.stepsPerParticle.toExponential(1);
+  if (est.stepsPerTrajectory > MAX_STEPS_PER_PARTICLE) {
+    const steps = est.stepsPerTrajectory.toExponential(1);
     const T = est.maxTimePc.toPrecision(3);
     if (t.stepPc !== undefined) {
       throw new ConfigError(`config: tracking.stepPc = ${t.stepPc}: the last snapshot (T = ${T} pc) takes ${steps} steps per particle, over the limit of 1e+9; raise tracking.stepPc or lower the times`);
@@ -193,21 +221,21 @@ export function formatDuration(s: number): string {
 }
 
 /** Particle-steps and time at the conservative rate, as one line. */
-function describeSteps(config: Config, particles: number, stepsPerParticle: number, realizations: number, backend: string, threads: number): { seconds: number; text: string } {
+function describeSteps(config: Config, particles: number, stepsPerParticle: number, realizations: number, backend: string, threads: number, bins = 1): { seconds: number; text: string } {
   const steps = particles * stepsPerParticle * realizations;
   const rate = conservativeRate(config, backend, threads);
   const seconds = steps / rate;
   return {
     seconds,
     text:
-      `estimated ${steps.toExponential(1)} particle-steps (${particles} particles × ${stepsPerParticle} steps × ${realizations} realization${realizations === 1 ? '' : 's'}), ` +
+      `estimated ${steps.toExponential(1)} particle-steps (${particles} particles × ${stepsPerParticle} steps${bins > 1 ? ` over ${bins} rigidity bins` : ''} × ${realizations} realization${realizations === 1 ? '' : 's'}), ` +
       `about ${formatDuration(seconds)} on ${backend} at a conservative ${rate.toExponential(1)} particle-steps/s`,
   };
 }
 
 /** Estimated work and time of `realizations` realizations of a sky-map run on a backend. */
 export function describeWork(config: Config, est: RunEstimate, realizations: number, backend: string, threads: number): { seconds: number; text: string } {
-  return describeSteps(config, est.particles, est.stepsPerParticle, realizations, backend, threads);
+  return describeSteps(config, est.particles, est.stepsPerParticle, realizations, backend, threads, est.bins);
 }
 
 /** The same for a diffusion run: every realization of `particles` particles. */

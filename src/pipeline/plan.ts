@@ -9,6 +9,7 @@ import type { Config } from '../config/schema.ts';
 import { nside2npix, subPixelDirections } from '../analysis/healpix.ts';
 import type { StopConditions } from '../sim/types.ts';
 import type { Vec3 } from '../config/vec3.ts';
+import { binConfig, configBins, validateSimulation, type SpectrumBin } from './spectrum.ts';
 
 /** One sky map per snapshot time (fixed-time and dipole models) or one at the sphere. */
 export interface MapSpec {
@@ -22,6 +23,15 @@ export interface MapSpec {
   readonly omegaT: number;
 }
 
+/** One rigidity bin of a spectrum run: the bin and the single-rigidity plan it is tracked with. */
+export interface BinPlan extends SpectrumBin {
+  readonly plan: RunPlan;
+}
+
+/**
+ * What a run does. With particles.spectrum, `maps` are the combined (flux-weighted) maps, `spectrum`
+ * holds each bin's own plan, and stop, stepPc and gyroradiusPc are those of the first bin.
+ */
 export interface RunPlan {
   readonly config: Config;
   readonly frame: Frame;
@@ -43,6 +53,8 @@ export interface RunPlan {
   readonly maps: readonly MapSpec[];
   /** Largest multipole of the C_l: 3·N_side − 1. */
   readonly lmax: number;
+  /** The rigidity bins of a spectrum run, in increasing rigidity (absent for one rigidity). */
+  readonly spectrum?: readonly BinPlan[];
 }
 
 function scaled(v: Vec3, s: number): Vec3 {
@@ -63,7 +75,23 @@ export function launchDirections(nside: number, k: number, frame: Frame): Float6
 }
 
 export function makePlan(config: Config): RunPlan {
-  validateRun(config);
+  const bins = configBins(config);
+  if (bins === null) {
+    validateRun(config);
+    return singlePlan(config);
+  }
+  validateSimulation(config);
+  const directions = launchDirections(config.particles.nside, config.particles.perPixelSide, config.particles.frame);
+  const spectrum = bins.map((b) => ({ ...b, plan: singlePlan(binConfig(config, b), directions) }));
+  const first = spectrum[0].plan;
+  // Map t_k of the combined sky: the same T in every bin (timesPc) or the same Ω·T (timesOmega).
+  const samePc = config.tracking.timesOmega.length === 0;
+  const maps = first.maps.map((s) => ({ ...s, timePc: samePc ? s.timePc : NaN, omegaT: samePc ? NaN : s.omegaT }));
+  return { ...first, config, maps, spectrum };
+}
+
+/** The plan of a single-rigidity config (launch directions computed unless given). */
+function singlePlan(config: Config, directions?: Float64Array): RunPlan {
   const p = config.particles;
   const times = snapshotTimesPc(config);
   const rg = referenceGyroradiusPc(config);
@@ -85,7 +113,7 @@ export function makePlan(config: Config): RunPlan {
     nside: p.nside,
     perPixel: p.perPixelSide * p.perPixelSide,
     npix: nside2npix(p.nside),
-    directions: launchDirections(p.nside, p.perPixelSide, p.frame),
+    directions: directions ?? launchDirections(p.nside, p.perPixelSide, p.frame),
     stop,
     stepPc: stepPc(config),
     gyroradiusPc: rg,
@@ -104,6 +132,7 @@ export function makePlan(config: Config): RunPlan {
  * negative; a homogeneous dipole of amplitude >= 1. One line per map, for the run's summary.
  */
 export function planWarnings(plan: RunPlan): string[] {
+  if (plan.spectrum) return plan.spectrum.flatMap((b) => planWarnings(b.plan).map((w) => `${b.label} (R = ${b.rigidityPV.toPrecision(4)} PV) ${w}`));
   const c = plan.config;
   const g = c.liouville.gradient.magnitudePerPc;
   const out: string[] = [];

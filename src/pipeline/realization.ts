@@ -6,6 +6,7 @@
  */
 import seedrandom from 'seedrandom';
 import { vecToLonLat } from '../config/frames.ts';
+import { integrationChargeSign } from '../config/derived.ts';
 import { fieldSeed, noiseSeed } from '../config/seeds.ts';
 import type { Vec3 } from '../config/vec3.ts';
 import { createField, type FieldInputs } from '../turbulence/create.ts';
@@ -24,8 +25,11 @@ import {
   sphereDensity,
   type Tensor3,
 } from '../analysis/liouville.ts';
+import { alm2cl, map2alm } from '../analysis/harmonics.ts';
+import { combineMaps } from '../analysis/spectrumWeights.ts';
 import { clMinusMonopole } from './analyze.ts';
-import type { MapSpec, RunPlan } from './plan.ts';
+import { mapStatistics, type MapStatistics } from './mapStatistics.ts';
+import type { BinPlan, MapSpec, RunPlan } from './plan.ts';
 import { sumRuleOf, type SumRule } from './sumRule.ts';
 
 export interface Dipole {
@@ -56,6 +60,24 @@ export interface MapRecord {
   readonly validFraction: number;
   /** Review Eq. 69 for this map (fixed-time model only; pipeline/sumRule.ts). */
   readonly sumRule?: SumRule | null;
+  /** Skewness, kurtosis and Minkowski functionals after removing l <= 1 (pipeline/mapStatistics.ts); absent in records of crsky before 0.2. */
+  readonly statistics?: MapStatistics;
+}
+
+/** One rigidity bin of a spectrum realization: the bin's own maps, as a single-rigidity run records them. */
+export interface BinRecord {
+  readonly label: string;
+  readonly rigidityPV: number;
+  readonly weight: number;
+  readonly particleSteps: number;
+  readonly maps: readonly MapRecord[];
+}
+
+/** The cross-spectrum C_l^{XY} of bins x < y (indices into the bins) of one map label. */
+export interface CrossPair {
+  readonly x: number;
+  readonly y: number;
+  readonly cl: number[];
 }
 
 export interface RealizationRecord {
@@ -66,13 +88,20 @@ export interface RealizationRecord {
   readonly seconds: number;
   readonly backend: string;
   readonly device: string;
+  /** One per plan.maps entry; with a spectrum, the combined (flux-weighted) maps. */
   readonly maps: readonly MapRecord[];
+  /** A spectrum run's bins, in increasing rigidity. */
+  readonly bins?: readonly BinRecord[];
+  /** A spectrum run's cross-spectra between its bins, per map label. */
+  readonly cross?: readonly { readonly label: string; readonly pairs: readonly CrossPair[] }[];
 }
 
 export interface RealizationResult {
   readonly record: RealizationRecord;
-  /** Relative-intensity map per plan.maps entry (RING order, the plan's frame). */
+  /** Relative-intensity map per plan.maps entry (RING order, the plan's frame); the combined maps of a spectrum run. */
   readonly maps: readonly Float64Array[];
+  /** A spectrum run's maps per bin, then per plan.maps entry. */
+  readonly binMaps?: readonly (readonly Float64Array[])[];
   /** The realization's field (its mode table, for saving). */
   readonly field: FieldData;
 }
@@ -85,7 +114,7 @@ export interface RealizationOptions {
 }
 
 /** Density per particle for one map, and the K it used (fixed-time model). */
-function densities(plan: RunPlan, es: EndStates, spec: MapSpec): { f: Float64Array; k: Tensor3 | null; measured: { parallelPc: number; perpendicularPc: number } | null } {
+function mapDensities(plan: RunPlan, es: EndStates, spec: MapSpec): { f: Float64Array; k: Tensor3 | null; measured: { parallelPc: number; perpendicularPc: number } | null } {
   const lv = plan.config.liouville;
   if (spec.snapshot < 0) return { f: sphereDensity(es.sphere!, plan.observer, plan.gradient), k: null, measured: null };
   const snap = es.snapshots[spec.snapshot];
@@ -147,34 +176,42 @@ export function dipoleOf(map: Float64Array): Dipole {
   return { vector: fit.vector, amplitude: fit.amplitude, lonDeg, latDeg };
 }
 
-/** Runs realization `index` of the plan: its maps and their numbers, in memory. */
-export async function runRealization(plan: RunPlan, tracker: Tracker, index: number, opts: RealizationOptions = {}): Promise<RealizationResult> {
-  const t0 = performance.now();
-  const seed = fieldSeed(plan.config.seed, index);
-  const field = createField(plan.config.field, seed, opts.inputs);
+/** What tracking one rigidity through a field gives: per map, the map, its numbers and the particles' densities. */
+interface TrackedMaps {
+  readonly maps: Float64Array[];
+  readonly records: MapRecord[];
+  /** Density f of every particle, per map (for the combined noise sky of a spectrum run). */
+  readonly densities: Float64Array[];
+  readonly particleSteps: number;
+  readonly backend: string;
+  readonly device: string;
+}
+
+/** Back-tracks the plan's pixels through `field` and maps them (one rigidity). */
+async function trackMaps(plan: RunPlan, tracker: Tracker, index: number, field: FieldData, onProgress?: (p: TrackProgress) => void, signal?: AbortSignal): Promise<TrackedMaps> {
   const es = await tracker.track(
     {
       field,
       rigidityPV: plan.config.particles.rigidityPV,
       // back-tracking integrates the antiparticle (docs/physics.md Sec. 2)
-      chargeSign: plan.config.particles.charge === 1 ? -1 : 1,
+      chargeSign: integrationChargeSign(plan.config.particles.charge, 'backward'),
       origin: plan.observer,
       directions: plan.directions,
       stepPc: plan.stepPc,
       stop: plan.stop,
     },
-    opts.onProgress,
-    opts.signal,
+    onProgress,
+    signal,
   );
   const maps: Float64Array[] = [];
+  const densities: Float64Array[] = [];
   const records: MapRecord[] = plan.maps.map((spec, m) => {
-    const { f, k, measured } = densities(plan, es, spec);
+    const { f, k, measured } = mapDensities(plan, es, spec);
     const map = relativeIntensity(pixelMeans(f, plan.perPixel));
     maps.push(map);
+    densities.push(f);
     const cl = clMinusMonopole(map, plan.lmax);
     const noiseMap = shuffledSky(f, map, plan.perPixel, `${noiseSeed(plan.config.seed, index)}:${m}`);
-    let valid = 0;
-    for (const v of f) if (Number.isFinite(v)) valid++;
     return {
       label: spec.label,
       timePc: Number.isFinite(spec.timePc) ? spec.timePc : null,
@@ -188,19 +225,129 @@ export async function runRealization(plan: RunPlan, tracker: Tracker, index: num
           ? null
           : backtrackingNoiseLevel({ npix: plan.npix, timePc: spec.timePc, diffusionTensor: k, gradient: plan.gradient, particlesPerPixel: plan.perPixel }),
       noiseShuffled: whiteLevel(clMinusMonopole(noiseMap, plan.lmax)),
-      validFraction: valid / f.length,
+      validFraction: finiteFraction(f),
+      statistics: mapStatistics(map),
       sumRule: sumRuleOf(plan, es, spec, map, cl),
     };
   });
+  return { maps, records, densities, particleSteps: es.particleSteps, backend: es.backend, device: es.device };
+}
+
+function finiteFraction(f: Float64Array): number {
+  let valid = 0;
+  for (const v of f) if (Number.isFinite(v)) valid++;
+  return valid / f.length;
+}
+
+/** Runs realization `index` of the plan: its maps and their numbers, in memory. */
+export async function runRealization(plan: RunPlan, tracker: Tracker, index: number, opts: RealizationOptions = {}): Promise<RealizationResult> {
+  const t0 = performance.now();
+  const seed = fieldSeed(plan.config.seed, index);
+  const field = createField(plan.config.field, seed, opts.inputs);
+  if (plan.spectrum) return runSpectrumRealization(plan, plan.spectrum, tracker, index, field, seed, t0, opts);
+  const t = await trackMaps(plan, tracker, index, field, opts.onProgress, opts.signal);
   const record: RealizationRecord = {
     index,
     fieldSeed: seed,
     field: field.summary,
-    particleSteps: es.particleSteps,
+    particleSteps: t.particleSteps,
     seconds: (performance.now() - t0) / 1000,
-    backend: es.backend,
-    device: es.device,
-    maps: records,
+    backend: t.backend,
+    device: t.device,
+    maps: t.records,
   };
-  return { record, maps, field };
+  return { record, maps: t.maps, field };
+}
+
+/**
+ * A spectrum realization: one field, every bin tracked through it (bitwise a single-rigidity run
+ * at the bin's rigidity), then the combined maps Σ_b w_b I_b with their numbers, and the
+ * cross-spectra between the bins.
+ */
+async function runSpectrumRealization(
+  plan: RunPlan,
+  bins: readonly BinPlan[],
+  tracker: Tracker,
+  index: number,
+  field: FieldData,
+  seed: string,
+  t0: number,
+  opts: RealizationOptions,
+): Promise<RealizationResult> {
+  const tracked: TrackedMaps[] = [];
+  let steps = 0;
+  for (const [b, bin] of bins.entries()) {
+    const onProgress = opts.onProgress && ((p: TrackProgress) => opts.onProgress!({ ...p, fraction: (b + p.fraction) / bins.length, particleSteps: steps + p.particleSteps }));
+    const t = await trackMaps(bin.plan, tracker, index, field, onProgress, opts.signal);
+    steps += t.particleSteps;
+    tracked.push(t);
+  }
+  const weights = bins.map((b) => b.weight);
+  const maps: Float64Array[] = [];
+  const records: MapRecord[] = plan.maps.map((spec, m) => {
+    const map = combineMaps(tracked.map((t) => t.maps[m]), weights);
+    maps.push(map);
+    // each particle's combined relative density Σ_b w_b f_b/<f_b>: its pixel means are the map
+    const g = new Float64Array(tracked[0].densities[m].length);
+    tracked.forEach((t, b) => {
+      const norm = weights[b] / finiteMean(pixelMeans(t.densities[m], plan.perPixel));
+      const f = t.densities[m];
+      for (let i = 0; i < g.length; i++) g[i] += norm * f[i];
+    });
+    const noiseMap = shuffledSky(g, map, plan.perPixel, `${noiseSeed(plan.config.seed, index)}:${m}`);
+    return {
+      label: spec.label,
+      timePc: Number.isFinite(spec.timePc) ? spec.timePc : null,
+      omegaT: Number.isFinite(spec.omegaT) ? spec.omegaT : null,
+      cl: Array.from(clMinusMonopole(map, plan.lmax)),
+      dipole: dipoleOf(map),
+      // K differs from bin to bin: each bin's record has its own
+      diffusion: null,
+      noiseEq71: null,
+      noiseShuffled: whiteLevel(clMinusMonopole(noiseMap, plan.lmax)),
+      validFraction: finiteFraction(g),
+      statistics: mapStatistics(map),
+    };
+  });
+  const binRecords: BinRecord[] = bins.map((b, i) => ({ label: b.label, rigidityPV: b.rigidityPV, weight: b.weight, particleSteps: tracked[i].particleSteps, maps: tracked[i].records }));
+  const cross = plan.maps.map((spec, m) => ({ label: spec.label, pairs: binCrossSpectra(tracked.map((t) => t.maps[m]), plan.lmax) }));
+  const record: RealizationRecord = {
+    index,
+    fieldSeed: seed,
+    field: field.summary,
+    particleSteps: steps,
+    seconds: (performance.now() - t0) / 1000,
+    backend: tracked[0].backend,
+    device: tracked[0].device,
+    maps: records,
+    bins: binRecords,
+    cross,
+  };
+  return { record, maps, field, binMaps: tracked.map((t) => t.maps) };
+}
+
+function finiteMean(a: Float64Array): number {
+  let s = 0;
+  let c = 0;
+  for (const v of a) {
+    if (Number.isFinite(v)) {
+      s += v;
+      c++;
+    }
+  }
+  return s / c;
+}
+
+/**
+ * C_l^{XY} of every pair of bins x < y, in crsky's C_l convention (each map minus its monopole,
+ * 3 Jacobi iterations: the auto-spectra are the records' cl exactly).
+ */
+export function binCrossSpectra(maps: readonly Float64Array[], lmax: number): CrossPair[] {
+  const alms = maps.map((map) => {
+    const monopole = dipoleFromMap(map).monopole;
+    return map2alm(Float64Array.from(map, (v) => v - monopole), { lmax, iterations: 3 });
+  });
+  const pairs: CrossPair[] = [];
+  for (let x = 0; x < alms.length; x++) for (let y = x + 1; y < alms.length; y++) pairs.push({ x, y, cl: Array.from(alm2cl(alms[x], alms[y])) });
+  return pairs;
 }

@@ -7,7 +7,6 @@
  *   res.ensemble.maps[0].cl.mean  // <C_l> of the first snapshot
  */
 import type { Config } from '../config/schema.ts';
-import { validateRun } from '../config/derived.ts';
 import type { FieldInputs } from '../turbulence/create.ts';
 import type { Tracker } from '../sim/types.ts';
 import { combineRealizations, type EnsembleProducts } from './ensemble.ts';
@@ -16,6 +15,8 @@ import { checkFieldInputs } from './fieldInputs.ts';
 import { makePlan, type RunPlan } from './plan.ts';
 import type { RunProgress } from './progress.ts';
 import { runRealization, type RealizationResult } from './realization.ts';
+import { validateSimulation } from './spectrum.ts';
+import { combineSpectrum, type SpectrumProducts } from './spectrumEnsemble.ts';
 
 export interface SimulationOptions {
   /** Field data the config names by file (a mode table). */
@@ -34,7 +35,10 @@ export interface SimulationResult {
   readonly config: Config;
   readonly plan: RunPlan;
   readonly realizations: readonly RealizationResult[];
+  /** With a spectrum: of the combined (flux-weighted) maps. */
   readonly ensemble: EnsembleProducts;
+  /** A spectrum run's bins and energy dependence (absent for one rigidity). */
+  readonly spectrum?: SpectrumProducts;
   readonly backend: string;
   readonly device: string;
   readonly particleSteps: number;
@@ -43,7 +47,7 @@ export interface SimulationResult {
 }
 
 export async function runSimulation(config: Config, tracker: Tracker, opts: SimulationOptions = {}): Promise<SimulationResult> {
-  validateRun(config);
+  validateSimulation(config);
   checkRunEstimate(config, estimateRun(config), opts.limits); // before the plan allocates what it may refuse
   const plan = makePlan(config);
   const inputs = opts.inputs ?? {};
@@ -72,5 +76,13 @@ export async function runSimulation(config: Config, tracker: Tracker, opts: Simu
     results.map((r) => r.record),
     (rec, m) => byIndex.get(rec.index)!.maps[m],
   );
-  return { config, plan, realizations: results, ensemble, backend: tracker.backend, device: tracker.device, particleSteps: steps, seconds: (performance.now() - t0) / 1000 };
+  const spectrum = plan.spectrum
+    ? combineSpectrum(
+        plan,
+        results.map((r) => r.record),
+        (rec, b, m) => byIndex.get(rec.index)!.binMaps![b][m],
+        ensemble,
+      )
+    : undefined;
+  return { config, plan, realizations: results, ensemble, ...(spectrum ? { spectrum } : {}), backend: tracker.backend, device: tracker.device, particleSteps: steps, seconds: (performance.now() - t0) / 1000 };
 }

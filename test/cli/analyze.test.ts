@@ -1,6 +1,7 @@
 /**
  * `crsky analyze` on maps written by healpy (Debian's /usr/bin/python3): a full-sky NESTED map,
- * whose C_l must equal healpy.anafast's, and a NESTED map with UNSEEN pixels (a masked band).
+ * whose C_l must equal healpy.anafast's, and a NESTED map with UNSEEN pixels (a masked band);
+ * `analyze A B`, the cross-spectrum of two maps, against healpy.anafast(m1, m2).
  * Maps written by crsky itself are analyzed in simulate.test.ts.
  */
 import fs from 'node:fs';
@@ -17,6 +18,8 @@ const LMAX = 3 * NSIDE - 1;
 let dir: string;
 let full: CliResult;
 let masked: CliResult;
+let cross: CliResult;
+let crossMasked: CliResult;
 
 beforeAll(async () => {
   requireHealpy();
@@ -35,15 +38,26 @@ band = np.abs(np.pi / 2 - theta) < np.radians(20)
 mm = m.copy()
 mm[band] = hp.UNSEEN
 hp.write_map(${JSON.stringify(path.join(dir, 'masked.fits'))}, hp.reorder(mm, r2n=True), nest=True, coord='G', dtype=np.float64, overwrite=True)
+# a second sky correlated with the first (rho = 0.6 per alm), RING order
+alm = hp.synalm(cl, lmax=3 * nside - 1, new=True)
+m2 = 1.0 + 0.6 * (m - 1.0) + 0.8 * hp.alm2map(alm, nside, lmax=3 * nside - 1)
+hp.write_map(${JSON.stringify(path.join(dir, 'second.fits'))}, m2, coord='G', dtype=np.float64, overwrite=True)
+mm2 = m2.copy()
+mm2[np.abs(np.pi / 2 - theta) > np.radians(70)] = hp.UNSEEN
+hp.write_map(${JSON.stringify(path.join(dir, 'second-masked.fits'))}, mm2, coord='G', dtype=np.float64, overwrite=True)
 `,
     { timeoutMs: 60_000 },
   );
-  [full, masked] = await Promise.all([
+  [full, masked, cross, crossMasked] = await Promise.all([
     runCli(['analyze', path.join(dir, 'full.fits'), '--out', path.join(dir, 'a-full')]),
     runCli(['analyze', path.join(dir, 'masked.fits'), '--remove-multipoles', '1', '--smooth', '20', '--out', path.join(dir, 'a-masked')]),
+    runCli(['analyze', path.join(dir, 'full.fits'), path.join(dir, 'second.fits'), '--out', path.join(dir, 'a-cross')]),
+    runCli(['analyze', path.join(dir, 'masked.fits'), path.join(dir, 'second-masked.fits'), '--out', path.join(dir, 'a-cross-masked')]),
   ]);
   expect(full.code, full.stderr).toBe(0);
   expect(masked.code, masked.stderr).toBe(0);
+  expect(cross.code, cross.stderr).toBe(0);
+  expect(crossMasked.code, crossMasked.stderr).toBe(0);
 });
 
 afterAll(cleanupCli);
@@ -101,5 +115,87 @@ print(json.dumps({"cl": cl.tolist(), "mono": float(mono), "dipole": (np.asarray(
     expect(unseen).toBe(inputUnseen);
     const png = fs.readFileSync(path.join(out, 'residual.png'));
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  });
+});
+
+describe('analyze A B: the cross-spectrum of two maps', () => {
+  /** healpy's anafast(m1, m2) of the two maps minus their fit_dipole monopoles over the pixels unmasked in both, / f_sky. */
+  function healpyCross(a: string, b: string): { xy: number[]; xx: number[]; yy: number[]; fsky: number } {
+    return JSON.parse(
+      runPython(`
+import json, numpy as np, healpy as hp
+m1 = hp.read_map(${JSON.stringify(a)}, dtype=np.float64)
+m2 = hp.read_map(${JSON.stringify(b)}, dtype=np.float64)
+good = (m1 != hp.UNSEEN) & (m2 != hp.UNSEEN)
+fsky = good.mean()
+def dev(m):
+    mm = np.where(good, m, hp.UNSEEN)
+    mono, _ = hp.fit_dipole(mm)
+    return np.where(good, m - mono, 0.0)
+d1, d2 = dev(m1), dev(m2)
+kw = dict(lmax=${LMAX}, iter=3)
+print(json.dumps({"xy": (hp.anafast(d1, d2, **kw) / fsky).tolist(), "xx": (hp.anafast(d1, **kw) / fsky).tolist(), "yy": (hp.anafast(d2, **kw) / fsky).tolist(), "fsky": float(fsky)}))
+`),
+    ) as { xy: number[]; xx: number[]; yy: number[]; fsky: number };
+  }
+
+  function check(out: string, ref: { xy: number[]; xx: number[]; yy: number[] }): void {
+    expect(csvHeader(path.join(out, 'cross.csv'))).toEqual(['l', 'cl_xy', 'cl_xx', 'cl_yy', 'r']);
+    const t = readCsv(path.join(out, 'cross.csv')).columns;
+    expect(Array.from(t.l)).toEqual(Array.from({ length: LMAX + 1 }, (_, l) => l));
+    for (let l = 1; l <= LMAX; l++) {
+      const scale = Math.sqrt(ref.xx[l] * ref.yy[l]);
+      expect(Math.abs(t.cl_xy[l] - ref.xy[l]) / scale, `l = ${l}: C^XY ${t.cl_xy[l]} vs healpy ${ref.xy[l]}`).toBeLessThan(1e-6);
+      expect(Math.abs(t.cl_xx[l] - ref.xx[l]) / ref.xx[l]).toBeLessThan(1e-6);
+      expect(Math.abs(t.cl_yy[l] - ref.yy[l]) / ref.yy[l]).toBeLessThan(1e-6);
+      expect(Math.abs(t.r[l] - ref.xy[l] / scale)).toBeLessThan(1e-6);
+    }
+  }
+
+  it('full sky, one map NESTED and one RING: cross.csv equals healpy.anafast(m1, m2) and r_l is near the built-in 0.6', () => {
+    const out = path.join(dir, 'a-cross');
+    expect(listFiles(out)).toEqual(['analysis.json', 'cross.csv', 'cross.png']);
+    expect(cross.stdout).toContain('f_sky = 1.0000');
+    expect(cross.stdout).toMatch(/^r_1\.\.r_5 = /m);
+    const ref = healpyCross(path.join(dir, 'full.fits'), path.join(dir, 'second.fits'));
+    check(out, ref);
+    // ρ = 0.6 per alm: the mean of r_l over l = 2..47 is 0.6 within its scatter
+    const r = readCsv(path.join(out, 'cross.csv')).columns.r;
+    const mean = Array.from(r.subarray(2)).reduce((a, v) => a + v, 0) / (LMAX - 1);
+    expect(mean).toBeGreaterThan(0.5);
+    expect(mean).toBeLessThan(0.7);
+    const marker = JSON.parse(fs.readFileSync(path.join(out, 'analysis.json'), 'utf8'));
+    expect(marker.maps).toHaveLength(2);
+    expect(marker.files).toEqual(['cross.csv', 'cross.png']);
+  });
+
+  it('masked: pixels UNSEEN in either map drop out of both, pseudo-C_l / f_sky as healpy gives them', () => {
+    const ref = healpyCross(path.join(dir, 'masked.fits'), path.join(dir, 'second-masked.fits'));
+    expect(ref.fsky).toBeLessThan(0.6);
+    expect(crossMasked.stdout).toContain(`f_sky = ${ref.fsky.toFixed(4)}`);
+    check(path.join(dir, 'a-cross-masked'), ref);
+  });
+
+  it('refuses maps of different N_side, different frames, and --smooth, in one line before writing', async () => {
+    const low = path.join(dir, 'low.fits');
+    const eq = path.join(dir, 'eq.fits');
+    runPython(`
+import numpy as np, healpy as hp
+hp.write_map(${JSON.stringify(low)}, np.ones(hp.nside2npix(8)), dtype=np.float64, coord='G', overwrite=True)
+hp.write_map(${JSON.stringify(eq)}, np.ones(hp.nside2npix(${NSIDE})), dtype=np.float64, coord='C', overwrite=True)
+`);
+    const cases: [string[], RegExp][] = [
+      [[path.join(dir, 'full.fits'), low], /^crsky: analyze: .*full\.fits, .*low\.fits: the two maps have N_side 16 and 8; a cross-spectrum needs the same N_side/],
+      [[path.join(dir, 'full.fits'), eq], /^crsky: analyze: .*full\.fits is galactic \(l, b\), .*eq\.fits is equatorial \(α, δ\): rotate one map/],
+      [[path.join(dir, 'full.fits'), path.join(dir, 'second.fits'), '--smooth', '10'], /^crsky: analyze --smooth 10: smooths the residual map of one map/],
+    ];
+    for (const [args, re] of cases) {
+      const out = path.join(dir, `refused-${cases.findIndex((c) => c[0] === args)}`);
+      const r = await runCli(['analyze', ...args, '--out', out]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr.trim()).toMatch(re);
+      expect(fs.existsSync(out)).toBe(false);
+    }
   });
 });

@@ -87,6 +87,16 @@ export function simulateCommand(setExit: (code: number) => void, argv: readonly 
               particleStepsPerSecond: res.trackingSeconds > 0 ? res.particleSteps / res.trackingSeconds : null,
               maps: res.summaries.map((s) => ({ label: s.label, timePc: s.timePc, omegaT: s.omegaT, cl1to5: s.clMean.slice(1, 6), noise: s.noise, dipole: s.meanDipole })),
               warnings: res.warnings,
+              ...(res.spectrum
+                ? {
+                    spectrum: res.spectrum.bins.map((b) => ({
+                      label: b.label,
+                      rigidityPV: b.rigidityPV,
+                      weight: b.weight,
+                      maps: b.maps.map((s) => ({ label: s.label, cl1to5: s.clMean.slice(1, 6), dipole: s.meanDipole })),
+                    })),
+                  }
+                : {}),
             },
             null,
             2,

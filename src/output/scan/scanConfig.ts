@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ConfigError } from '../../config/errors.ts';
 import { formatIssues, mergeConfig, resolveConfig } from '../../config/resolve.ts';
 import type { Config } from '../../config/schema.ts';
-import { validateRun } from '../../config/derived.ts';
+import { validateSimulation } from '../../pipeline/spectrum.ts';
 import { checkRunEstimate, estimateRun } from '../../pipeline/estimate.ts';
 import { reason, stripBom } from '../files.ts';
 
@@ -102,7 +102,7 @@ export function readScan(file: string): { spec: ScanSpec; points: ScanPoint[]; b
     try {
       const { config } = resolveConfig({ preset: spec.preset, overrides: [overrides as never] });
       // what would fail when the point runs fails now, before any point runs
-      validateRun(config);
+      validateSimulation(config);
       checkRunEstimate(config, estimateRun(config));
       return { index, params, config };
     } catch (e) {

@@ -2,11 +2,20 @@
  * Picks the tracker a run uses and says which one runs and why (Node: WebGPU from the `webgpu`
  * package, the float64 CPU tracker as the fallback; a browser build gets gpu.js later).
  *
- *   const { tracker, reason } = await createTracker('auto', { threads: 2 });
- *   // reason: "webgpu: adapter found (llvmpipe: Mesa 25.0.7 ... (mesa software))"
+ *   const { tracker, reason } = await createTracker('auto', { threads: 2, workload: estimateWorkload(config) });
+ *   // reason: "webgpu: adapter found (NVIDIA H100 ...)"
+ *   //     or "cpu: estimated 0.7 s against 2.9 s on webgpu (llvmpipe ..., 64 modes: an inline kernel per realization, ...)"
  *   //     or "webgpu: no adapter (install Mesa's Vulkan driver: ..., see README) — using cpu (...)"
+ *
+ * On a real GPU 'auto' always takes webgpu. On a CPU adapter (lavapipe) it compares estimates of
+ * the whole run when the caller gives the workload: the webgpu kernels' compile + step time
+ * (webgpu/cost.ts) against the float64 cpu tracker's step time (CPU_COST below).
  */
+import os from 'node:os';
+import type { Config } from '../../config/schema.ts';
+import { snapshotTimesPc, stepPc } from '../../config/derived.ts';
 import { hasNestedGrids } from '../../turbulence/field.ts';
+import { lavapipeSeconds, type WorkloadEstimate } from '../webgpu/cost.ts';
 import { createCpuTracker } from './cpu.ts';
 import { DeviceLimitError, type Tracker } from '../types.ts';
 import { createNodeGpu, readShaderFile } from './webgpu.ts';
@@ -21,6 +30,11 @@ export interface CreateTrackerOptions {
   readonly webgpu?: WebGpuTrackerOptions;
   /** The GPU object to ask for an adapter; default: Dawn from the `webgpu` package. For tests. */
   readonly gpu?: GPU;
+  /**
+   * The run ahead (estimateWorkload(config)): with it, 'auto' on a CPU adapter picks the backend
+   * with the smaller estimated time instead of always webgpu.
+   */
+  readonly workload?: WorkloadEstimate;
 }
 
 export interface CreatedTracker {
@@ -33,6 +47,47 @@ export interface CreatedTracker {
 export const NO_ADAPTER_ADVICE =
   "install Mesa's Vulkan driver: apt-get install -t bookworm-backports mesa-vulkan-drivers, see README";
 
+/**
+ * The float64 cpu tracker on the development machine (docs/benchmark.md, "Small runs"), per
+ * worker thread: seconds per particle-step = perStep + perMode · modes for plane waves, grid for
+ * the 256³ grid (trilinear; B0 only is cheaper), and the time to start the workers. Measured on
+ * the CRPropa workload, CPU-normalized: 2.75e6, 7.7e5 and 1.95e5 particle-steps/s with 2 threads
+ * at 64, 256 and 1024 modes, 1.8e7 on the grid.
+ */
+export const CPU_COST = {
+  perStepSeconds: 1.1e-7,
+  perModeSeconds: 9.7e-9,
+  gridStepSeconds: 1.1e-7,
+  startSeconds: 0.1,
+} as const;
+
+/** 'auto' on a CPU adapter takes the cpu tracker only when its estimate is this many times below webgpu's (cold). */
+export const CPU_MARGIN = 2;
+
+/** Estimated seconds of a run on the cpu tracker with `threads` workers (0: the calling thread). */
+export function cpuSeconds(w: WorkloadEstimate, threads: number): number {
+  const perStep = w.modes > 0 ? CPU_COST.perStepSeconds + CPU_COST.perModeSeconds * w.modes : CPU_COST.gridStepSeconds;
+  return CPU_COST.startSeconds + (w.fields * w.particleSteps * perStep) / Math.max(1, threads);
+}
+
+/**
+ * The work of a simulate run from its config alone: launch particles × steps to the last time
+ * (an upper bound when a sphere stops particles early), realizations, modes or grid size.
+ */
+export function estimateWorkload(config: Config): WorkloadEstimate {
+  const p = config.particles;
+  const particles = 12 * p.nside * p.nside * p.perPixelSide * p.perPixelSide;
+  const end = Math.max(0, ...snapshotTimesPc(config), config.tracking.maxTimePc ?? 0);
+  const t = config.field.turbulence;
+  const turbulent = t.brmsUG > 0;
+  return {
+    particleSteps: particles * Math.ceil(end / stepPc(config)),
+    fields: config.realizations,
+    modes: turbulent && t.method === 'modes' ? t.modes : 0,
+    gridN: turbulent && t.method === 'grid' ? t.gridN : 0,
+  };
+}
+
 export async function createTracker(name: BackendChoice, options: CreateTrackerOptions = {}): Promise<CreatedTracker> {
   if (name === 'cpu') {
     const tracker = createCpuTracker({ threads: options.threads });
@@ -41,7 +96,9 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
   if (name !== 'auto' && name !== 'webgpu') throw new Error(`unknown backend '${String(name)}' (auto, cpu or webgpu)`);
   let webgpu: WebGpuTracker;
   try {
-    const env = { gpu: options.gpu ?? (await createNodeGpu()), loadShader: readShaderFile };
+    const w = options.workload;
+    const kernels = w ? (w.modes > 0 ? 'modes' : 'grid') : undefined;
+    const env = { gpu: options.gpu ?? (await createNodeGpu({ kernels })), loadShader: readShaderFile };
     webgpu = await WebGpuTracker.create(env, options.webgpu, NO_ADAPTER_ADVICE);
   } catch (e) {
     if (name === 'webgpu') throw e;
@@ -49,7 +106,26 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
     const why = e instanceof NoWebGpuAdapterError ? e.message : `webgpu: failed to start (${e instanceof Error ? e.message : String(e)})`;
     return { tracker, reason: `${why} — using cpu (${tracker.device})` };
   }
-  return { tracker: refuseNestedGrids(webgpu), reason: `webgpu: ${name === 'webgpu' ? 'requested' : 'adapter found'} (${webgpu.device})` };
+  if (name === 'webgpu') return { tracker: refuseNestedGrids(webgpu), reason: `webgpu: requested (${webgpu.device})` };
+  const w = options.workload;
+  if (!webgpu.cpuAdapter || !w) return { tracker: refuseNestedGrids(webgpu), reason: `webgpu: adapter found (${webgpu.device})` };
+  const threads = options.threads ?? os.availableParallelism();
+  const gpu = lavapipeSeconds(w);
+  const cpu = cpuSeconds(w, threads);
+  const estimate = `${w.fields} × ${w.particleSteps.toExponential(2)} particle-steps`;
+  // The webgpu estimate assumes every kernel compiles; Mesa's shader cache spares that when the
+  // same realizations run again, and then webgpu is the faster one by far (quick preset here:
+  // cold 2.9 s against the cpu tracker's 2.7 s, warm 1.6 s). So cpu only when it is estimated at
+  // least CPU_MARGIN times faster than a cold webgpu run: tiny runs, where compiling dominates.
+  if (gpu.seconds <= CPU_MARGIN * cpu) {
+    return { tracker: refuseNestedGrids(webgpu), reason: `webgpu: estimated ${gpu.seconds.toFixed(1)} s against ${cpu.toFixed(1)} s on cpu for ${estimate} (${webgpu.device}; ${gpu.detail})` };
+  }
+  await webgpu.dispose();
+  const tracker = createCpuTracker({ threads: options.threads });
+  return {
+    tracker,
+    reason: `cpu: estimated ${cpu.toFixed(1)} s against ${gpu.seconds.toFixed(1)} s on webgpu for ${estimate} (${tracker.device}; webgpu would run on ${webgpu.device}, ${gpu.detail})`,
+  };
 }
 
 /**

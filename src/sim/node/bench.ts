@@ -2,7 +2,8 @@
  * Particle-steps per second of every available backend on the same workloads: plane waves with
  * 64, 256 and 1024 modes and an FFT grid of 256³ nodes, each with 16k and 256k particles. The
  * reference workload is plane waves, 256 modes, Boris, r_g = 0.1 L_c, step r_g / 20, 16k
- * particles (docs/benchmark.md).
+ * particles (docs/benchmark.md). The `crpropa` suite is exactly the workload of the CRPropa 3
+ * comparison (issue 14): B0 = 0, Kolmogorov 0.5-50 pc, 2000 particles × 4001 steps.
  *
  * Each measurement is a whole track() call (launch upload, dispatch loop, read-back, conversion
  * to float64) after a warm-up that compiled the kernel and learned the rate; it is repeated and
@@ -14,11 +15,14 @@ import os from 'node:os';
 import { FieldSchema } from '../../config/schema.ts';
 import { referenceFieldUG, rigidityForGyroradiusPV } from '../../config/units.ts';
 import { createField } from '../../turbulence/create.ts';
+import { powerLawCorrelationLengthPc } from '../../turbulence/spectrum.ts';
 import { type FieldData } from '../../turbulence/field.ts';
 import { createTracker, type BackendChoice } from './backends.ts';
 import type { BackendName, TrackJob, Tracker } from '../types.ts';
 
 export interface BenchWorkload {
+  /** 'crsky' (default): B0 + turbulence 1-100 pc, runs of a set wall time; 'crpropa': CRPROPA_WORKLOAD. */
+  readonly suite?: BenchSuite;
   readonly field: 'modes' | 'grid';
   /** Plane-wave modes (0 for a grid). */
   readonly modes: number;
@@ -36,7 +40,36 @@ export interface BenchRecord extends BenchWorkload {
   readonly runs: readonly number[];
   /** Steps per particle in each measured run. */
   readonly stepsPerRun: number;
+  /**
+   * Every run's particle-steps per CPU-second of the whole process (all its threads: lavapipe's,
+   * the cpu tracker's workers, Dawn's polling) times the machine's cores, best first: the rate
+   * the run would have had with the cores to itself, if it scaled perfectly. On a shared machine
+   * it is the fairer number (CRPropa's driver reports the same).
+   */
+  readonly cpuNormalized: readonly number[];
+  /** Every run's CPU time / (wall time · cores), in run order: well below 1 means other load. */
+  readonly cpuUtil: readonly number[];
 }
+
+export type BenchSuite = 'crsky' | 'crpropa';
+
+/**
+ * The CRPropa 3 comparison workload (docs/benchmark.md, issue 14): B0 = 0, B_rms = 1 uG of
+ * Kolmogorov turbulence between 0.5 and 50 pc, protons with r_g = 0.1 L_c in B_rms, Boris steps
+ * of r_g/20, 2000 particles × 4001 steps from the origin; plane waves with 64, 256 and 1024
+ * modes, or a 256³ FFT grid at 0.25 pc spacing (a 64 pc box). Its driver times the propagation
+ * loop only; here a run is one whole track() call after a warm-up that compiled the kernel.
+ */
+export const CRPROPA_WORKLOAD = {
+  lMinPc: 0.5,
+  lMaxPc: 50,
+  brmsUG: 1,
+  particles: 2000,
+  steps: 4001,
+  modes: [64, 256, 1024],
+  gridN: 256,
+  gridSpacingPc: 0.25,
+} as const;
 
 export interface BenchOptions {
   /** Backends to measure (default: cpu and webgpu; webgpu is left out, with a note, without an adapter). */
@@ -68,18 +101,32 @@ export function benchWorkloads(quick: boolean): BenchWorkload[] {
   return out;
 }
 
+/** The CRPropa comparison: 64, 256 and 1024 modes and the 256³ grid, 2000 particles each. */
+export function crpropaWorkloads(): BenchWorkload[] {
+  const particles = CRPROPA_WORKLOAD.particles;
+  return [
+    ...CRPROPA_WORKLOAD.modes.map((modes) => ({ suite: 'crpropa' as const, field: 'modes' as const, modes, gridN: 0, particles })),
+    { suite: 'crpropa', field: 'grid', modes: 0, gridN: CRPROPA_WORKLOAD.gridN, particles },
+  ];
+}
+
 /**
- * The benchmark field: B0 = 1 uG along z plus B_rms = 1 uG of Kolmogorov turbulence between 1 and
- * 100 pc (a 256³ grid spans the 100 pc box at 0.39 pc spacing), drawn by the project's generator.
- * The turbulence arrays are moved into shared memory once, as a long-running program would: the
- * cpu tracker shares them with its workers without copying 200 MB per track() call.
+ * The benchmark field. crsky suite: B0 = 1 uG along z plus B_rms = 1 uG of Kolmogorov turbulence
+ * between 1 and 100 pc (a 256³ grid spans the 100 pc box at 0.39 pc spacing); crpropa suite:
+ * CRPROPA_WORKLOAD. Drawn by the project's generator. The turbulence arrays are moved into shared
+ * memory once, as a long-running program would: the cpu tracker shares them with its workers
+ * without copying 200 MB per track() call.
  */
 export function benchField(w: BenchWorkload): FieldData {
+  const crpropa = w.suite === 'crpropa';
+  const spectrum = crpropa ? { kind: 'kolmogorov', lMinPc: CRPROPA_WORKLOAD.lMinPc, lMaxPc: CRPROPA_WORKLOAD.lMaxPc } : { kind: 'kolmogorov', lMinPc: 1, lMaxPc: 100 };
   const turbulence =
     w.field === 'modes'
-      ? { brmsUG: 1, method: 'modes', modes: w.modes, spectrum: { kind: 'kolmogorov', lMinPc: 1, lMaxPc: 100 } }
-      : { brmsUG: 1, method: 'grid', gridN: w.gridN, spectrum: { kind: 'kolmogorov', lMinPc: 1, lMaxPc: 100 } };
-  const field = createField(FieldSchema.parse({ b0UG: 1, b0Direction: [0, 0, 1], turbulence }), 'crsky-bench');
+      ? { brmsUG: 1, method: 'modes', modes: w.modes, spectrum }
+      : { brmsUG: 1, method: 'grid', gridN: w.gridN, spectrum, ...(crpropa ? { gridSpacingPc: CRPROPA_WORKLOAD.gridSpacingPc } : {}) };
+  const field = crpropa
+    ? createField(FieldSchema.parse({ b0UG: 0, turbulence }), 'crsky-bench-crpropa')
+    : createField(FieldSchema.parse({ b0UG: 1, b0Direction: [0, 0, 1], turbulence }), 'crsky-bench');
   const t = field.turbulence;
   if (t?.kind === 'modes') return { ...field, turbulence: { kind: 'modes', table: toSharedMemory(t.table) } };
   if (t?.kind === 'grid') return { ...field, turbulence: { ...t, data: toSharedMemory(t.data) } };
@@ -90,9 +137,14 @@ export function benchField(w: BenchWorkload): FieldData {
 /** Isotropic launch directions on a golden-angle spiral (deterministic). */
 export const benchDirections = spiralDirections;
 
-/** The job of a workload for `steps` steps: r_g = 0.1 L_c in B0, h = r_g / 20, back-tracked protons. */
-export function benchJob(field: FieldData, particles: number, steps: number): TrackJob {
-  const rg = 0.1 * field.summary.correlationLengthPc;
+/**
+ * The job of a workload for `steps` steps: r_g = 0.1 L_c in B0 (B_rms when B0 = 0), h = r_g / 20,
+ * back-tracked protons. L_c is the field's (from its modes), or with `correlationLengthPc` a given
+ * one: the crpropa suite uses the continuous-spectrum formula, as CRPropa does (10.4819 pc; the
+ * 64 drawn modes give 10.4766).
+ */
+export function benchJob(field: FieldData, particles: number, steps: number, correlationLengthPc = field.summary.correlationLengthPc): TrackJob {
+  const rg = 0.1 * correlationLengthPc;
   const h = rg / 20;
   return {
     field,
@@ -105,27 +157,45 @@ export function benchJob(field: FieldData, particles: number, steps: number): Tr
   };
 }
 
-async function measure(tracker: Tracker, field: FieldData, w: BenchWorkload, seconds: number, repeats: number): Promise<{ runs: number[]; steps: number }> {
-  const rate = async (steps: number) => {
-    const job = benchJob(field, w.particles, steps);
+interface Run {
+  readonly rate: number;
+  readonly cpuNormalized: number;
+  readonly cpuUtil: number;
+}
+
+async function measure(tracker: Tracker, field: FieldData, w: BenchWorkload, seconds: number, repeats: number): Promise<{ runs: Run[]; steps: number }> {
+  const cores = os.cpus().length;
+  const lc = w.suite === 'crpropa' ? powerLawCorrelationLengthPc(CRPROPA_WORKLOAD.lMinPc, CRPROPA_WORKLOAD.lMaxPc) : field.summary.correlationLengthPc;
+  const run = async (steps: number): Promise<Run> => {
+    const job = benchJob(field, w.particles, steps, lc);
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const end = await tracker.track(job);
-    return end.particleSteps / ((performance.now() - t0) / 1000);
+    const wall = (performance.now() - t0) / 1000;
+    const c = process.cpuUsage(cpu0);
+    const cpuSeconds = (c.user + c.system) / 1e6;
+    return { rate: end.particleSteps / wall, cpuNormalized: (cores * end.particleSteps) / cpuSeconds, cpuUtil: cpuSeconds / (wall * cores) };
   };
-  // warm-up: compiles the kernel and uploads the field; then probes, 4× longer each time, until
-  // one lasts a fifth of a run: its rate sizes the measured runs
-  await rate(2);
-  let probe = 4;
-  let guess = 0;
-  for (let i = 0; i < 6; i++) {
-    guess = await rate(probe);
-    if ((probe * w.particles) / guess > 0.2 * seconds) break;
-    probe *= 4;
+  // warm-up: compiles the kernel and uploads the field
+  await run(2);
+  let steps: number;
+  if (w.suite === 'crpropa') {
+    steps = CRPROPA_WORKLOAD.steps;
+    await run(64); // and learns the dispatch rate
+  } else {
+    // probes, 4× longer each time, until one lasts a fifth of a run: its rate sizes the measured runs
+    let probe = 4;
+    let guess = 0;
+    for (let i = 0; i < 6; i++) {
+      guess = (await run(probe)).rate;
+      if ((probe * w.particles) / guess > 0.2 * seconds) break;
+      probe *= 4;
+    }
+    steps = Math.max(4, Math.round((seconds * guess) / w.particles));
   }
-  const steps = Math.max(4, Math.round((seconds * guess) / w.particles));
-  const runs: number[] = [];
-  for (let r = 0; r < repeats; r++) runs.push(await rate(steps));
-  return { runs: runs.sort((a, b) => b - a), steps };
+  const runs: Run[] = [];
+  for (let r = 0; r < repeats; r++) runs.push(await run(steps));
+  return { runs, steps };
 }
 
 /** Measures every workload on every available backend. */
@@ -142,12 +212,17 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRec
 
   const trackers = new Map<BackendName, Tracker>();
   try {
+    // lavapipe's vector width is set once per process: 512 bits suit plane waves, 256 the grid
+    // (node/webgpu.ts lavapipeVectorWidth); a mixed list keeps the driver's default
+    const kinds = new Set(workloads.map((w) => w.field));
+    const hint = kinds.size === 1 ? { particleSteps: 0, fields: 1, modes: kinds.has('modes') ? 1 : 0, gridN: kinds.has('grid') ? 1 : 0 } : undefined;
     for (const name of wanted) {
       const choice: BackendChoice = name;
       try {
-        const { tracker, reason } = await createTracker(choice, { threads: options.threads });
+        // the steady-state kernel (on lavapipe the inline table), the same in warm-up and runs
+        const { tracker, reason } = await createTracker(choice, { threads: options.threads, workload: hint, webgpu: { modeTable: 'fastest' } });
         trackers.set(tracker.backend, tracker);
-        log(`backend ${reason}`);
+        log(`backend ${reason}${tracker.backend === 'webgpu' && process.env.LP_NATIVE_VECTOR_WIDTH ? ` (LP_NATIVE_VECTOR_WIDTH=${process.env.LP_NATIVE_VECTOR_WIDTH})` : ''}`);
       } catch (e) {
         if (name === 'cpu') throw e;
         log(`backend webgpu left out: ${e instanceof Error ? e.message : String(e)}`);
@@ -165,11 +240,25 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRec
         log(`field: ${field.summary.description} (${((performance.now() - t0) / 1000).toFixed(1)} s to draw)`);
       }
       for (const [backend, tracker] of trackers) {
-        const { runs, steps } = await measure(tracker, field, w, seconds, repeats);
-        const record: BenchRecord = { backend, ...w, particleStepsPerSecond: runs[0], device: tracker.device, runs, stepsPerRun: steps };
+        const measured = await measure(tracker, field, w, seconds, repeats);
+        const best = (xs: number[]) => xs.sort((a, b) => b - a);
+        const runs = best(measured.runs.map((r) => r.rate));
+        const record: BenchRecord = {
+          backend,
+          ...w,
+          particleStepsPerSecond: runs[0],
+          device: tracker.device,
+          runs,
+          stepsPerRun: measured.steps,
+          cpuNormalized: best(measured.runs.map((r) => r.cpuNormalized)),
+          cpuUtil: measured.runs.map((r) => r.cpuUtil),
+        };
         records.push(record);
         options.onRecord?.(record);
-        log(`${describeWorkload(w)} ${backend}: ${runs[0].toExponential(3)} particle-steps/s (runs ${runs.map((r) => r.toExponential(2)).join(', ')}; ${steps} steps each)`);
+        log(
+          `${describeWorkload(w)} ${backend}: ${runs[0].toExponential(3)} particle-steps/s (runs ${runs.map((r) => r.toExponential(2)).join(', ')}; ${measured.steps} steps each; ` +
+            `CPU-normalized ${record.cpuNormalized.map((r) => r.toExponential(2)).join(', ')}; cpu use ${record.cpuUtil.map((u) => u.toFixed(2)).join(', ')})`,
+        );
       }
     }
   } finally {
@@ -179,7 +268,7 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRec
 }
 
 export function describeWorkload(w: BenchWorkload): string {
-  const what = w.field === 'modes' ? `${w.modes} modes` : `grid ${w.gridN}³`;
+  const what = (w.suite === 'crpropa' ? 'CRPropa workload, ' : '') + (w.field === 'modes' ? `${w.modes} modes` : `grid ${w.gridN}³`);
   const n = w.particles >= 1024 && w.particles % 1024 === 0 ? `${w.particles / 1024}k` : `${w.particles}`;
   return `${what}, ${n} particles`;
 }
@@ -187,10 +276,11 @@ export function describeWorkload(w: BenchWorkload): string {
 /** A Markdown table: one row per workload, a column per backend, ratios to the cpu of the same run. */
 export function formatBenchTable(records: readonly BenchRecord[]): string {
   const backends = [...new Set(records.map((r) => r.backend))];
-  const keys = [...new Set(records.map((r) => `${r.field}|${r.modes}|${r.gridN}|${r.particles}`))];
+  const key = (r: BenchRecord) => `${r.suite ?? 'crsky'}|${r.field}|${r.modes}|${r.gridN}|${r.particles}`;
+  const keys = [...new Set(records.map(key))];
   const head = ['workload', ...backends.map((b) => `${b}: particle-steps/s (slowest run)`), ...backends.filter((b) => b !== 'cpu').map((b) => `${b} / cpu`)];
-  const rows = keys.map((key) => {
-    const rs = records.filter((r) => `${r.field}|${r.modes}|${r.gridN}|${r.particles}` === key);
+  const rows = keys.map((k) => {
+    const rs = records.filter((r) => key(r) === k);
     const by = (b: string) => rs.find((r) => r.backend === b);
     const cpu = by('cpu');
     const cells = backends.map((b) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTracker } from '../node/backends.ts';
-import { isCpuAdapter } from './tracker.ts';
+import { isCpuAdapter, type WebGpuTracker } from './tracker.ts';
 
 /** A WebGPU implementation without an adapter: what navigator.gpu / Dawn give on a machine without a driver. */
 const noAdapter = { requestAdapter: async () => null } as unknown as GPU;
@@ -25,6 +25,32 @@ describe('backend choice', () => {
 
   it("explicit 'webgpu' without an adapter is an Error with the same advice", async () => {
     await expect(createTracker('webgpu', { gpu: noAdapter })).rejects.toThrow(/^webgpu: no adapter \(install Mesa's Vulkan driver/);
+  });
+
+  // With the run's workload, 'auto' on a CPU adapter compares estimates (webgpu/cost.ts and
+  // CPU_COST): 2 realizations of 192 particles × 1415 steps (the quick preset at N_side 4) cost
+  // less on the cpu tracker than compiling two kernels, by more than CPU_MARGIN; the quick preset
+  // itself (768 particles) and 32 realizations of 49k particles × 20k steps at 256 modes do not.
+  // On a GPU 'auto' is always webgpu.
+  it("'auto' with a workload takes the cpu tracker on a CPU adapter only when compiling would dominate, and says why", async () => {
+    const quick = await createTracker('auto', { threads: 2, workload: { particleSteps: 192 * 1415, fields: 2, modes: 64, gridN: 0 } });
+    const preset = await createTracker('auto', { threads: 2, workload: { particleSteps: 768 * 1415, fields: 2, modes: 64, gridN: 0 } });
+    const big = await createTracker('auto', { threads: 2, workload: { particleSteps: 49152 * 20000, fields: 32, modes: 256, gridN: 0 } });
+    try {
+      expect(big.tracker.backend).toBe('webgpu');
+      if ((big.tracker as WebGpuTracker).cpuAdapter) {
+        expect(quick.tracker.backend).toBe('cpu');
+        expect(quick.reason).toMatch(/^cpu: estimated [\d.]+ s against [\d.]+ s on webgpu for 2 × 2\.72e\+5 particle-steps \(.*webgpu would run on .*64 modes/);
+        expect(preset.tracker.backend).toBe('webgpu');
+        expect(big.reason).toMatch(/^webgpu: estimated [\d.]+ s against [\d.]+ s on cpu for 32 × 9\.83e\+8 particle-steps/);
+      } else {
+        expect(quick.tracker.backend).toBe('webgpu');
+      }
+    } finally {
+      await quick.tracker.dispose();
+      await preset.tracker.dispose();
+      await big.tracker.dispose();
+    }
   });
 
   it("'cpu' gives the cpu tracker", async () => {

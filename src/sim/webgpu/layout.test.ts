@@ -321,6 +321,7 @@ describe('shaders/*.wgsl structs agree with layout.ts', () => {
       firstStep: 16,
       stopStep: 17,
       activeCount: 18,
+      activeOffset: 19,
     };
     const s = WGSL.struct('Params');
     const byMember: Record<string, readonly number[]> = {};

@@ -15,8 +15,8 @@ export const PARTICLE_CROSSED = 1;
 export const PARTICLE_STOPPED = 2;
 
 // ---------------------------------------------------------------------------------------------
-// struct Params (track.wgsl): 80 bytes, uniform.
-export const PARAMS_BYTES = 80;
+// struct Params (track.wgsl): 96 bytes, uniform.
+export const PARAMS_BYTES = 96;
 
 export interface DispatchParams {
   /** B0 in uG. */
@@ -35,33 +35,54 @@ export interface DispatchParams {
   readonly stepCount: number;
   readonly firstStep: number;
   readonly stopStep: number;
+  /** Entries of the active list this dispatch processes, from activeOffset. */
   readonly activeCount: number;
+  readonly activeOffset: number;
+}
+
+/** x − f32(x): the float64 remainder of an f32 value, itself as f32 (x ≈ hi + lo to ~2^-48). */
+export function f32Remainder(x: number): number {
+  return Math.fround(x - Math.fround(x));
+}
+
+/**
+ * |B0| / |f32(B0)|: the kernel's B0 is rounded to f32 (|B0| off by up to ~6e-8), which would make
+ * every gyration in B0 a little too fast or slow, coherently over thousands of turns; the kick is
+ * scaled by this factor so the rotation rate in B0 is right. (The turbulence is scaled with it, by
+ * less than the f32 rounding of its own amplitudes.)
+ */
+export function b0RoundingScale(b0: readonly [number, number, number]): number {
+  const exact = Math.hypot(b0[0], b0[1], b0[2]);
+  const rounded = Math.hypot(Math.fround(b0[0]), Math.fround(b0[1]), Math.fround(b0[2]));
+  return exact > 0 ? exact / rounded : 1;
 }
 
 export function writeParams(p: DispatchParams, out: ArrayBuffer = new ArrayBuffer(PARAMS_BYTES)): ArrayBuffer {
   const f = new Float32Array(out);
   const i = new Int32Array(out);
   const u = new Uint32Array(out);
-  f.set(p.b0, 0); //                  0: b0
-  f[3] = p.kickPerUG; //             12: kick_per_ug
-  i.set(p.originCell, 4); //         16: origin_cell
-  f[7] = p.driftCells; //            28: drift_cells
-  u.set(p.originFraction, 8); //     32: origin_fraction
-  f[11] = p.lastKickPerUG; //        44: last_kick_per_ug
-  f[12] = p.sphereRadiusCells; //    48: sphere_radius_cells
-  f[13] = p.lastDriftCells; //       52: last_drift_cells
-  u[14] = p.stepCount; //            56: step_count
-  u[15] = p.firstStep; //            60: first_step
-  u[16] = p.stopStep; //             64: stop_step
-  u[17] = p.activeCount; //          68: active_count
-  u[18] = 0; //                      72: _pad
-  u[19] = 0;
+  f.set(p.b0, 0); //                              0: b0
+  f[3] = p.kickPerUG; //                         12: kick_per_ug (f32 part)
+  i.set(p.originCell, 4); //                     16: origin_cell
+  f[7] = p.driftCells; //                        28: drift_cells
+  u.set(p.originFraction, 8); //                 32: origin_fraction
+  f[11] = p.lastKickPerUG; //                    44: last_kick_per_ug (f32 part)
+  f[12] = p.sphereRadiusCells; //                48: sphere_radius_cells
+  f[13] = p.lastDriftCells; //                   52: last_drift_cells
+  u[14] = p.stepCount; //                        56: step_count
+  u[15] = p.firstStep; //                        60: first_step
+  u[16] = p.stopStep; //                         64: stop_step
+  u[17] = p.activeCount; //                      68: active_count
+  f[18] = f32Remainder(p.kickPerUG); //          72: kick_per_ug_lo
+  f[19] = f32Remainder(p.lastKickPerUG); //      76: last_kick_per_ug_lo
+  u[20] = p.activeOffset; //                     80: active_offset
+  u.fill(0, 21, 24); //                          84: _pad0, _pad1, _pad2
   return out;
 }
 
 // ---------------------------------------------------------------------------------------------
-// struct Particle (track.wgsl): 48 bytes, storage.
-export const PARTICLE_BYTES = 48;
+// struct Particle (track.wgsl): 64 bytes, storage.
+export const PARTICLE_BYTES = 64;
 const PARTICLE_WORDS = PARTICLE_BYTES / 4;
 /** Fixed-point units of the direction u per unit (track.wgsl): |u| <= 1 and a step's change
  *  |Δu| <= 2 both fit an i32. */
@@ -78,6 +99,7 @@ export function writeLaunchStates(
 ): void {
   const i = new Int32Array(out);
   const u = new Uint32Array(out);
+  const f = new Float32Array(out);
   for (let p = 0; p < n; p++) {
     const w = p * PARTICLE_WORDS;
     const d = 3 * (first + p);
@@ -93,6 +115,10 @@ export function writeLaunchStates(
     i[w + 9] = Math.round(directions[d + 1] * DIRECTION_UNITS);
     i[w + 10] = Math.round(directions[d + 2] * DIRECTION_UNITS);
     u[w + 11] = 0; //                        44: _pad
+    f[w + 12] = 0; //                        48: carry
+    f[w + 13] = 0;
+    f[w + 14] = 0;
+    u[w + 15] = 0; //                        60: _pad2
   }
 }
 
@@ -238,6 +264,8 @@ export interface KernelConstants {
   readonly modeCount?: number;
   /** log2 of the grid size N (grid variant). */
   readonly gridBits?: number;
+  /** The job records sphere crossings (else the crossing test and the per-particle stop are compiled out). */
+  readonly hasSphere?: boolean;
 }
 
 /** WGSL constants prepended to the shader files: the one place the shaders get their sizes from. */
@@ -249,6 +277,7 @@ export function shaderPrelude(c: KernelConstants): string {
     `const PARTICLE_STOPPED: u32 = ${PARTICLE_STOPPED}u;`,
     `const DIRECTION_UNITS: f32 = ${DIRECTION_UNITS}.0;`,
     `const DIRECTION_UNIT: f32 = ${1 / DIRECTION_UNITS};`,
+    `const HAS_SPHERE: bool = ${c.hasSphere ? 'true' : 'false'};`,
   ];
   if (c.modeCount !== undefined) lines.push(`const MODE_COUNT: u32 = ${c.modeCount}u;`);
   if (c.gridBits !== undefined) lines.push(`const GRID_BITS: u32 = ${c.gridBits}u;`);

@@ -31,15 +31,18 @@ import {
   ParticleView,
   TIMESTAMP_BYTES,
   WORKGROUP_SIZE,
+  b0RoundingScale,
   fieldBindGroupLayout,
   trackBindGroupLayout,
   writeLaunchStates,
   writeParams,
+  type DispatchParams,
   type FieldVariant,
   type KernelConstants,
 } from './layout.ts';
 import { buildSchedule, stepStartPc, type Schedule } from './schedule.ts';
 import { inlineModesSource } from './inline.ts';
+import { chooseModeTable } from './cost.ts';
 import { DispatchPacer } from './pacer.ts';
 import { kernelSource, type GeneratedModule, type ShaderLoader } from './shaders.ts';
 import type { Vec3 } from '../../config/vec3.ts';
@@ -62,10 +65,14 @@ export interface WebGpuTrackerOptions {
    */
   readonly targetDispatchSeconds?: number;
   /**
-   * Where the mode table goes. 'auto' (default): compiled into the kernel ('inline') on a CPU
-   * adapter (lavapipe), else a uniform buffer when it fits, else a storage buffer.
+   * Where the mode table goes. 'auto' (default): on a CPU adapter (lavapipe) per job, compiled
+   * into the kernel ('inline', a compile per field, ~10x faster steps) or a uniform buffer (one
+   * kernel per mode count), whichever the job's estimated compile + step time favours (cost.ts);
+   * on a GPU a uniform buffer when it fits, else a storage buffer. 'fastest': the form with the
+   * fastest steps whatever the compile costs (inline on a CPU adapter): for benchmarks, whose
+   * warm-up and measured runs must use the same kernel.
    */
-  readonly modeTable?: 'auto' | 'inline' | 'uniform' | 'storage';
+  readonly modeTable?: 'auto' | 'fastest' | 'inline' | 'uniform' | 'storage';
   /**
    * Sleep through most of the expected dispatch time before awaiting the result (default true).
    * Dawn in Node polls in a busy loop while one of its promises is pending; on a CPU "GPU"
@@ -130,11 +137,15 @@ export interface DispatchStats {
   kernelMs: number;
   /** Everything else: launch states, buffer set-up, read-backs and conversion to float64, ms. */
   hostMs: number;
-  /** Shader compilation and field upload, ms. */
+  /** Pipeline creation and field upload, ms. */
   setupMs: number;
+  /** The empty first dispatch of a new pipeline, in which lavapipe compiles it, ms (0 when warm). */
+  compileMs: number;
+  /** Where the mode table went and why ('' without plane waves or when the field was already prepared). */
+  modeTable: string;
 }
 
-const emptyStats = (): DispatchStats => ({ dispatches: 0, lastStepsPerDispatch: 0, sleepMs: 0, awaitMs: 0, gpuMs: 0, kernelMs: 0, hostMs: 0, setupMs: 0 });
+const emptyStats = (): DispatchStats => ({ dispatches: 0, lastStepsPerDispatch: 0, sleepMs: 0, awaitMs: 0, gpuMs: 0, kernelMs: 0, hostMs: 0, setupMs: 0, compileMs: 0, modeTable: '' });
 
 /** Field buffers and the kernel for one field on one lattice. */
 interface PreparedField {
@@ -142,6 +153,8 @@ interface PreparedField {
   readonly origin: Vec3;
   readonly lattice: Lattice;
   readonly variant: FieldVariant;
+  /** The kernel records sphere crossings (KernelConstants.hasSphere). */
+  readonly hasSphere: boolean;
   readonly pipeline: GPUComputePipeline;
   /** Kernels with the same key run at the same speed: variant and sizes, not the mode values. */
   readonly rateKey: string;
@@ -186,6 +199,8 @@ export class WebGpuTracker implements Tracker, Preflight {
   private readonly trackLayout: GPUBindGroupLayout;
   private readonly fieldLayouts = new Map<FieldVariant, GPUBindGroupLayout>();
   private readonly pipelines = new Map<string, GPUComputePipeline>();
+  /** Pipelines that have run a dispatch (compiled: lavapipe compiles at the first one). */
+  private readonly warm = new WeakSet<GPUComputePipeline>();
   private readonly pacer: DispatchPacer;
   private prepared: PreparedField | null = null;
   private batch: BatchBuffers | null = null;
@@ -226,7 +241,8 @@ export class WebGpuTracker implements Tracker, Preflight {
       modeTable: options.modeTable ?? 'auto',
       sleepBeforeAwait: options.sleepBeforeAwait ?? true,
     };
-    this.pacer = new DispatchPacer(this.options.targetDispatchSeconds, this.cpuAdapter ? CPU_ADAPTER_MIN_STEPS : 1);
+    // slices of at least 4 workgroups: lavapipe spreads workgroups over the CPU's threads
+    this.pacer = new DispatchPacer(this.options.targetDispatchSeconds, this.cpuAdapter ? CPU_ADAPTER_MIN_STEPS : 1, WORKGROUP_SIZE, this.cpuAdapter ? 4 : 1);
     if (!(Number.isInteger(this.options.maxBatchParticles) && this.options.maxBatchParticles >= 1)) {
       throw new Error(`webgpu tracker: maxBatchParticles must be an integer >= 1, got ${this.options.maxBatchParticles}`);
     }
@@ -272,7 +288,7 @@ export class WebGpuTracker implements Tracker, Preflight {
     const schedule = buildSchedule(job.stop, job.stepPc);
     this.stats = emptyStats();
     const setup = performance.now();
-    const field = await this.prepareField(job.field, job.stepPc, job.origin);
+    const field = await this.prepareField(job.field, job.stepPc, job.origin, count * schedule.totalSteps, job.stop.sphereRadiusPc !== undefined);
     this.stats.setupMs = performance.now() - setup;
     const outputs = allocateOutputs(count, job);
     const batchSize = this.maxBatchParticles;
@@ -294,7 +310,7 @@ export class WebGpuTracker implements Tracker, Preflight {
       directions: outputs.snapshotDirections[k],
     }));
     const sphere: SphereCrossings | null = outputs.sphere && { radiusPc: job.stop.sphereRadiusPc!, ...outputs.sphere };
-    this.stats.hostMs = performance.now() - setup - this.stats.setupMs - this.stats.gpuMs;
+    this.stats.hostMs = performance.now() - setup - this.stats.setupMs - this.stats.compileMs - this.stats.gpuMs;
     return { count, snapshots, sphere, particleSteps: steps, backend: 'webgpu', device: this.device };
   }
 
@@ -314,7 +330,7 @@ export class WebGpuTracker implements Tracker, Preflight {
     const device = this.gpu;
     const { lattice } = field;
     const h = schedule.stepPc;
-    const kappa = job.chargeSign * rotationRatePerUGPerPc(job.rigidityPV);
+    const kappa = job.chargeSign * rotationRatePerUGPerPc(job.rigidityPV) * b0RoundingScale(job.field.b0);
     const launch = new ArrayBuffer(n * PARTICLE_BYTES);
     writeLaunchStates(launch, job.directions, first, n, lattice.originCell, lattice.originFraction);
     device.queue.writeBuffer(buffers.particles, 0, launch);
@@ -337,6 +353,8 @@ export class WebGpuTracker implements Tracker, Preflight {
       throw new Error(`webgpu tracker: sphere radius must be > 0, got ${job.stop.sphereRadiusPc}`);
     }
 
+    await this.warmUp(field, buffers, paramsBytes, base);
+
     let active = n;
     let flip = 0;
     let steps = 0;
@@ -345,61 +363,70 @@ export class WebGpuTracker implements Tracker, Preflight {
       let done = 0;
       const total = iv.fullSteps + 1;
       while (done < total && active > 0) {
+        // one round: every active particle moves s steps, dispatched in slices of the active list
         const s = this.pacer.steps(field.rateKey, active, total - done, lastSteps);
         const landing = done + s === total;
-        const landingKick = (kappa * iv.landingStepPc) / 2;
-        writeParams(
-          {
-            ...base,
-            lastKickPerUG: landing ? landingKick : base.kickPerUG,
-            lastDriftCells: landing ? iv.landingStepPc / (2 * lattice.spacingPc) : base.driftCells,
-            stepCount: s,
-            firstStep: iv.firstStep + done,
-            activeCount: active,
-          },
-          paramsBytes,
-        );
-        device.queue.writeBuffer(buffers.params, 0, paramsBytes);
-        device.queue.writeBuffer(buffers.counters, 0, zero);
         const snapshot = landing && iv.snapshot >= 0;
+        const round = {
+          ...base,
+          lastKickPerUG: landing ? (kappa * iv.landingStepPc) / 2 : base.kickPerUG,
+          lastDriftCells: landing ? iv.landingStepPc / (2 * lattice.spacingPc) : base.driftCells,
+          stepCount: s,
+          firstStep: iv.firstStep + done,
+        };
+        device.queue.writeBuffer(buffers.counters, 0, zero);
+        let counters = zero;
+        for (let offset = 0; offset < active; ) {
+          const m = this.pacer.sliceParticles(field.rateKey, s, active - offset);
+          const lastSlice = offset + m === active;
+          writeParams({ ...round, activeOffset: offset, activeCount: m }, paramsBytes);
+          device.queue.writeBuffer(buffers.params, 0, paramsBytes);
+          const encoder = device.createCommandEncoder({ label: 'crsky track' });
+          const pass = encoder.beginComputePass({
+            label: 'crsky track',
+            timestampWrites: buffers.timestamps ? { querySet: buffers.timestamps.querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } : undefined,
+          });
+          pass.setPipeline(field.pipeline);
+          pass.setBindGroup(0, buffers.bindGroups[flip]);
+          pass.setBindGroup(1, field.bindGroup);
+          pass.dispatchWorkgroups(Math.ceil(m / WORKGROUP_SIZE));
+          pass.end();
+          encoder.copyBufferToBuffer(buffers.counters, 0, buffers.countersStaging, 0, COUNTERS_BYTES);
+          if (buffers.timestamps) {
+            encoder.resolveQuerySet(buffers.timestamps.querySet, 0, 2, buffers.timestamps.resolve, 0);
+            encoder.copyBufferToBuffer(buffers.timestamps.resolve, 0, buffers.countersStaging, COUNTERS_BYTES, TIMESTAMP_BYTES);
+          }
+          if (snapshot && lastSlice) encoder.copyBufferToBuffer(buffers.particles, 0, buffers.particlesStaging, 0, n * PARTICLE_BYTES);
+          const started = performance.now();
+          device.queue.submit([encoder.finish()]);
 
-        const encoder = device.createCommandEncoder({ label: 'crsky track' });
-        const pass = encoder.beginComputePass({
-          label: 'crsky track',
-          timestampWrites: buffers.timestamps ? { querySet: buffers.timestamps.querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } : undefined,
-        });
-        pass.setPipeline(field.pipeline);
-        pass.setBindGroup(0, buffers.bindGroups[flip]);
-        pass.setBindGroup(1, field.bindGroup);
-        pass.dispatchWorkgroups(Math.ceil(active / WORKGROUP_SIZE));
-        pass.end();
-        encoder.copyBufferToBuffer(buffers.counters, 0, buffers.countersStaging, 0, COUNTERS_BYTES);
-        if (buffers.timestamps) {
-          encoder.resolveQuerySet(buffers.timestamps.querySet, 0, 2, buffers.timestamps.resolve, 0);
-          encoder.copyBufferToBuffer(buffers.timestamps.resolve, 0, buffers.countersStaging, COUNTERS_BYTES, TIMESTAMP_BYTES);
+          const work = m * s;
+          const nap = this.options.sleepBeforeAwait ? this.pacer.sleepMs(field.rateKey, work) : 0;
+          if (nap > 0) await sleep(nap);
+          const awake = performance.now();
+          const read = await this.read(buffers.countersStaging, COUNTERS_BYTES + TIMESTAMP_BYTES, (b) => {
+            const t = new BigUint64Array(b, COUNTERS_BYTES, 2);
+            const ns = buffers.timestamps && t[1] > t[0] ? Number(t[1] - t[0]) : 0;
+            return { counters: new Uint32Array(b.slice(0, COUNTERS_BYTES)), gpuSeconds: ns > 0 ? ns * 1e-9 : null };
+          });
+          const finished = performance.now();
+          counters = read.counters;
+          this.pacer.observe(field.rateKey, work, read.gpuSeconds, finished - started, finished - awake);
+          this.stats.dispatches++;
+          this.stats.lastStepsPerDispatch = s;
+          this.stats.sleepMs += awake - started;
+          this.stats.awaitMs += finished - awake;
+          this.stats.gpuMs += finished - started;
+          this.stats.kernelMs += (read.gpuSeconds ?? 0) * 1000;
+          if (TRACE) {
+            console.error(
+              `crsky webgpu: active ${active} slice ${offset}+${m} steps ${s} slept ${(awake - started).toFixed(1)} ms awaited ${(finished - awake).toFixed(1)} ms kernel ${((read.gpuSeconds ?? 0) * 1000).toFixed(1)} ms`,
+            );
+          }
+          offset += m;
+          // the counters add up over the round's slices: the steps of the particles moved so far
+          progress((iv.firstStep + done + (s * offset) / active) / schedule.totalSteps, steps + counters[COUNTER_ACTIVE] * s + counters[COUNTER_STOPPED_STEPS]);
         }
-        if (snapshot) encoder.copyBufferToBuffer(buffers.particles, 0, buffers.particlesStaging, 0, n * PARTICLE_BYTES);
-        const started = performance.now();
-        device.queue.submit([encoder.finish()]);
-
-        const work = active * s;
-        const nap = this.options.sleepBeforeAwait ? this.pacer.sleepMs(field.rateKey, work) : 0;
-        if (nap > 0) await sleep(nap);
-        const awake = performance.now();
-        const { counters, gpuSeconds } = await this.read(buffers.countersStaging, COUNTERS_BYTES + TIMESTAMP_BYTES, (b) => {
-          const t = new BigUint64Array(b, COUNTERS_BYTES, 2);
-          const ns = buffers.timestamps && t[1] > t[0] ? Number(t[1] - t[0]) : 0;
-          return { counters: new Uint32Array(b.slice(0, COUNTERS_BYTES)), gpuSeconds: ns > 0 ? ns * 1e-9 : null };
-        });
-        const finished = performance.now();
-        this.pacer.observe(field.rateKey, work, gpuSeconds, finished - started, finished - awake);
-        this.stats.dispatches++;
-        this.stats.lastStepsPerDispatch = s;
-        this.stats.sleepMs += awake - started;
-        this.stats.awaitMs += finished - awake;
-        this.stats.gpuMs += finished - started;
-        this.stats.kernelMs += (gpuSeconds ?? 0) * 1000;
-        if (TRACE) console.error(`crsky webgpu: active ${active} steps ${s} slept ${(awake - started).toFixed(1)} ms awaited ${(finished - awake).toFixed(1)} ms kernel ${((gpuSeconds ?? 0) * 1000).toFixed(1)} ms`);
         if (snapshot) {
           await this.read(buffers.particlesStaging, n * PARTICLE_BYTES, (b) =>
             writeSnapshot(new ParticleView(b), n, first, lattice, job.origin, out.snapshotPositions[iv.snapshot], out.snapshotDirections[iv.snapshot]),
@@ -412,12 +439,38 @@ export class WebGpuTracker implements Tracker, Preflight {
         flip = 1 - flip;
         done += s;
         lastSteps = s;
-        progress((iv.firstStep + done) / schedule.totalSteps, steps);
       }
       if (active === 0) break;
     }
     progress(1, steps);
     return this.finishBatch(job, schedule, field, buffers, first, n, out);
+  }
+
+  /**
+   * Compiles a new pipeline outside the timed dispatches: lavapipe compiles at the first dispatch
+   * (inside the pass its timestamps measure), and a rate learned from that dispatch was off by
+   * the compile time (a 64-mode kernel's 2.5 ms dispatches were then slept through for 20 s).
+   * An empty dispatch (no active particles) does the compile; the pacer only sees later ones.
+   */
+  private async warmUp(field: PreparedField, buffers: BatchBuffers, paramsBytes: ArrayBuffer, base: Omit<DispatchParams, 'lastKickPerUG' | 'lastDriftCells' | 'stepCount' | 'firstStep' | 'activeCount' | 'activeOffset'>): Promise<void> {
+    if (this.warm.has(field.pipeline)) return;
+    const device = this.gpu;
+    const t0 = performance.now();
+    writeParams({ ...base, lastKickPerUG: base.kickPerUG, lastDriftCells: base.driftCells, stepCount: 0, firstStep: 0, activeCount: 0, activeOffset: 0 }, paramsBytes);
+    device.queue.writeBuffer(buffers.params, 0, paramsBytes);
+    const encoder = device.createCommandEncoder({ label: 'crsky compile' });
+    const pass = encoder.beginComputePass({ label: 'crsky compile' });
+    pass.setPipeline(field.pipeline);
+    pass.setBindGroup(0, buffers.bindGroups[0]);
+    pass.setBindGroup(1, field.bindGroup);
+    pass.dispatchWorkgroups(1);
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+    await device.queue.onSubmittedWorkDone();
+    this.checkHealth();
+    this.warm.add(field.pipeline);
+    this.stats.compileMs += performance.now() - t0;
+    if (TRACE) console.error(`crsky webgpu: ${field.rateKey}: first (empty) dispatch, compile ${(performance.now() - t0).toFixed(1)} ms`);
   }
 
   /** Reads crossings and step counts back after the last dispatch of a batch. */
@@ -632,12 +685,46 @@ export class WebGpuTracker implements Tracker, Preflight {
   }
 
   /** Field buffers and kernel for `field`; reused while the field, step and observer stay. */
-  private async prepareField(field: FieldData, stepPc: number, origin: Vec3): Promise<PreparedField> {
+  /**
+   * The mode-table form for a job of `particleSteps` (at most) with `count` modes: with 'auto', a
+   * uniform buffer on GPUs (or storage when too large); on a CPU adapter the faster of an inline
+   * kernel (compiled per field) and the uniform-buffer loop for this job's size (cost.ts).
+   */
+  private modeVariant(count: number, particleSteps: number): { variant: FieldVariant; why: string } {
+    const fits = count * MODE_BYTES <= this.limits.maxUniformBufferBindingSize;
+    const choice = this.options.modeTable;
+    if (choice === 'uniform' && !fits) {
+      throw new DeviceLimitError(
+        `webgpu: ${count} modes need ${mib(count * MODE_BYTES)} of uniform buffer; this device allows ${mib(this.limits.maxUniformBufferBindingSize)} (use modeTable 'auto' or 'storage')`,
+      );
+    }
+    if (choice !== 'auto' && choice !== 'fastest') return { variant: `modes-${choice}`, why: 'requested' };
+    if (!this.cpuAdapter) return fits ? { variant: 'modes-uniform', why: 'GPU: uniform buffer' } : { variant: 'modes-storage', why: 'GPU: too large for a uniform buffer' };
+    if (count > MAX_INLINE_MODES) return { variant: fits ? 'modes-uniform' : 'modes-storage', why: `over ${MAX_INLINE_MODES} modes` };
+    if (choice === 'fastest') return { variant: 'modes-inline', why: 'CPU adapter, fastest steps requested' };
+    // the choice depends on the job alone (not on what this tracker compiled before), so a job
+    // gives the same bits whatever ran before it: the two forms round differently
+    const cost = chooseModeTable(count, particleSteps);
+    const variant: FieldVariant = cost.table === 'inline' || !fits ? 'modes-inline' : 'modes-uniform';
+    return { variant, why: `CPU adapter, ${particleSteps.toExponential(2)} particle-steps: estimated ${cost.seconds.toFixed(2)} s ${cost.table} vs ${cost.otherSeconds.toFixed(2)} s` };
+  }
+
+  private async prepareField(field: FieldData, stepPc: number, origin: Vec3, particleSteps: number, hasSphere: boolean): Promise<PreparedField> {
     const lattice = chooseLattice(field, stepPc, origin);
-    const p = this.prepared;
-    if (p && p.field === field && p.lattice.spacingPc === lattice.spacingPc && p.origin.every((x, a) => x === origin[a])) return p;
-    this.releaseField();
     const t = field.turbulence;
+    const modes = t?.kind === 'modes' ? this.modeVariant(t.table.length / MODE_STRIDE, particleSteps) : null;
+    const p = this.prepared;
+    if (
+      p &&
+      p.field === field &&
+      p.lattice.spacingPc === lattice.spacingPc &&
+      p.origin.every((x, a) => x === origin[a]) &&
+      (!modes || modes.variant === p.variant) &&
+      p.hasSphere === hasSphere
+    ) {
+      return p;
+    }
+    this.releaseField();
     const U = GPUBufferUsage;
     let variant: FieldVariant;
     let constants: KernelConstants = {};
@@ -648,18 +735,8 @@ export class WebGpuTracker implements Tracker, Preflight {
     } else if (t.kind === 'modes') {
       const count = t.table.length / MODE_STRIDE;
       if (!Number.isInteger(count) || count < 1) throw new Error(`webgpu tracker: mode table must hold a multiple of ${MODE_STRIDE} numbers`);
-      const fits = count * MODE_BYTES <= this.limits.maxUniformBufferBindingSize;
-      const choice = this.options.modeTable;
-      if (choice === 'uniform' && !fits) {
-        throw new DeviceLimitError(
-          `webgpu: ${count} modes need ${mib(count * MODE_BYTES)} of uniform buffer; this device allows ${mib(this.limits.maxUniformBufferBindingSize)} (use modeTable 'auto' or 'storage')`,
-        );
-      }
-      if (choice === 'auto') {
-        variant = this.cpuAdapter && count <= MAX_INLINE_MODES ? 'modes-inline' : fits ? 'modes-uniform' : 'modes-storage';
-      } else {
-        variant = `modes-${choice}`;
-      }
+      variant = modes!.variant;
+      this.stats.modeTable = `${variant.slice('modes-'.length)} (${modes!.why})`;
       constants = { modeCount: count };
       const packed = packModes(t.table, lattice, origin);
       if (variant === 'modes-inline') {
@@ -685,13 +762,14 @@ export class WebGpuTracker implements Tracker, Preflight {
       }
     }
     try {
+      constants = { ...constants, hasSphere };
       const pipeline = await this.pipeline(variant, constants, generated);
       const bindGroup = this.gpu.createBindGroup({
         layout: this.fieldLayout(variant),
         entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
       });
       const rateKey = `${variant} ${JSON.stringify(constants)}`;
-      this.prepared = { field, origin: [...origin] as unknown as Vec3, lattice, variant, pipeline, rateKey, bindGroup, buffers };
+      this.prepared = { field, origin: [...origin] as unknown as Vec3, lattice, variant, hasSphere, pipeline, rateKey, bindGroup, buffers };
       return this.prepared;
     } catch (e) {
       for (const b of buffers) b.destroy();

@@ -1,0 +1,105 @@
+/**
+ * What a webgpu run costs on a CPU adapter (lavapipe), as measured on the 2-core development
+ * machine (docs/benchmark.md, "Small runs"): the tracker uses it to pick where a job's mode table
+ * goes, and `createTracker('auto')` (src/sim/node/backends.ts) to pick the backend.
+ *
+ * Two forms of the plane-wave kernel matter on lavapipe:
+ *  - 'inline': the table compiled into the kernel as constants, ~10× faster per step, but LLVM
+ *    compiles it for every field realization (Mesa's shader cache only helps when the same
+ *    realization runs again);
+ *  - 'uniform': a loop over the table in a uniform buffer, one kernel per process and mode count
+ *    (and Mesa caches it across runs), compiled in ~0.5 s whatever the mode count, but llvmpipe
+ *    loads buffer data lane by lane, so each mode costs ~10× more.
+ * A job takes the form with the smaller compile + step time. The numbers are CPU seconds (all
+ * threads), which is what a quiet machine's wall time is for the compile (one LLVM thread) and
+ * for the kernels (all cores busy); on a GPU the uniform buffer is always right.
+ */
+
+/** The work of one field realization, and how many realizations (fields) a run has. */
+export interface WorkloadEstimate {
+  /** Particle-steps per field realization (particles × steps; an upper bound with a sphere). */
+  readonly particleSteps: number;
+  /** Field realizations: each is a new field (and, inline, a new kernel). */
+  readonly fields: number;
+  /** Plane-wave modes, 0 for a grid or B0 only. */
+  readonly modes: number;
+  /** Grid nodes per side, 0 without a grid. */
+  readonly gridN: number;
+}
+
+/**
+ * lavapipe on the development machine (Intel Xeon, Emerald Rapids class, 2 vCPUs; Mesa 25.0.7,
+ * LLVM 15), CPU-normalized rates of the CRPropa workload (`crsky bench --workload crpropa`) and
+ * the CPU time of compiling (all threads but the main one, which polls meanwhile), kernels
+ * without a sphere.
+ */
+export const LAVAPIPE_COST = {
+  /** Creating the device and its first pipeline objects, s. */
+  startSeconds: 0.3,
+  /** CPU seconds LLVM takes for an inline kernel of [modes, seconds] (log-log interpolated). */
+  inlineCompile: [
+    [64, 0.49],
+    [256, 1.67],
+    [1024, 14.1],
+  ] as readonly (readonly [number, number])[],
+  /** CPU seconds for the uniform-buffer loop kernel, any mode count. */
+  uniformCompileSeconds: 0.4,
+  /** Plane-wave mode evaluations per second (2 cores, 512-bit vectors where AVX-512 is there):
+   *  inline constants (~3.3e7, 7e6, 1.7e6 particle-steps/s at 64, 256, 1024 modes), uniform-buffer loop. */
+  inlineModeEvaluationsPerSecond: 1.8e9,
+  uniformModeEvaluationsPerSecond: 1.35e8,
+  /** Grid and B0-only kernels: particle-steps per second (2 cores), and their compile, s. */
+  gridStepsPerSecond: 1.7e7,
+  otherCompileSeconds: 0.4,
+} as const;
+
+function interpolateLogLog(table: readonly (readonly [number, number])[], x: number): number {
+  if (x <= table[0][0]) return table[0][1] * (x / table[0][0]);
+  for (let i = 1; i < table.length; i++) {
+    const [x0, y0] = table[i - 1];
+    const [x1, y1] = table[i];
+    if (x <= x1) return Math.exp(Math.log(y0) + ((Math.log(x) - Math.log(x0)) * (Math.log(y1) - Math.log(y0))) / (Math.log(x1) - Math.log(x0)));
+  }
+  const [xa, ya] = table[table.length - 2];
+  const [xb, yb] = table[table.length - 1];
+  return yb * Math.pow(x / xb, (Math.log(yb) - Math.log(ya)) / (Math.log(xb) - Math.log(xa)));
+}
+
+/** CPU seconds to compile the inline kernel for `modes` modes on lavapipe. */
+export function inlineCompileSeconds(modes: number): number {
+  return interpolateLogLog(LAVAPIPE_COST.inlineCompile, modes);
+}
+
+export interface ModeTableCost {
+  readonly table: 'inline' | 'uniform';
+  /** Compile + step seconds of one realization in that form. */
+  readonly seconds: number;
+  /** The other form's, for the reason. */
+  readonly otherSeconds: number;
+}
+
+/**
+ * The faster form of one realization's mode table on lavapipe: `particleSteps` steps of a field
+ * with `modes` modes; `uniformCompiled`: the uniform-buffer kernel for this mode count is
+ * already compiled (then it costs nothing more: a run's later realizations).
+ */
+export function chooseModeTable(modes: number, particleSteps: number, uniformCompiled = false): ModeTableCost {
+  const c = LAVAPIPE_COST;
+  const inline = inlineCompileSeconds(modes) + (particleSteps * modes) / c.inlineModeEvaluationsPerSecond;
+  const uniform = (uniformCompiled ? 0 : c.uniformCompileSeconds) + (particleSteps * modes) / c.uniformModeEvaluationsPerSecond;
+  return inline <= uniform ? { table: 'inline', seconds: inline, otherSeconds: uniform } : { table: 'uniform', seconds: uniform, otherSeconds: inline };
+}
+
+/** Estimated seconds of a whole run on lavapipe, with the mode-table form each realization takes. */
+export function lavapipeSeconds(w: WorkloadEstimate): { seconds: number; detail: string } {
+  const c = LAVAPIPE_COST;
+  if (w.modes > 0) {
+    const first = chooseModeTable(w.modes, w.particleSteps, false);
+    const rest = chooseModeTable(w.modes, w.particleSteps, first.table === 'uniform');
+    const seconds = c.startSeconds + first.seconds + (w.fields - 1) * rest.seconds;
+    const compile = first.table === 'inline' ? `an inline kernel per realization, ~${inlineCompileSeconds(w.modes).toFixed(1)} s to compile each` : 'the uniform-buffer kernel';
+    return { seconds, detail: `${w.modes} modes: ${compile}` };
+  }
+  const seconds = c.startSeconds + c.otherCompileSeconds + (w.fields * w.particleSteps) / c.gridStepsPerSecond;
+  return { seconds, detail: w.gridN > 0 ? `grid ${w.gridN}³` : 'B0 only' };
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { randomModeField } from '../../../test/helpers/fields.ts';
+import { spiralDirections, useWebGpuTracker } from '../../../test/helpers/webgpu.ts';
+import { gyroradiusPc } from '../../config/units.ts';
+import type { FieldData } from '../../turbulence/field.ts';
+import type { TrackJob } from '../types.ts';
+import { chooseModeTable } from './cost.ts';
+
+const rg = gyroradiusPc(2, Math.SQRT2);
+const h = rg / 20;
+const field = (seed: number): FieldData => randomModeField([0, 0, 1], 64, 1, (2 * Math.PI) / 100, (2 * Math.PI) / 1, seed);
+const small = (f: FieldData): TrackJob => ({ field: f, rigidityPV: 2, chargeSign: -1, origin: [0, 0, 0], directions: spiralDirections(64), stepPc: h, stop: { timesPc: [20 * h] } });
+
+describe('webgpu kernels per job (compile once, reuse across realizations)', () => {
+  const tracker = useWebGpuTracker();
+
+  // On a CPU adapter a small job's table goes to the uniform-buffer loop (one kernel per mode
+  // count, compiled once), a large job's is compiled in (per field, ~10x faster steps); the cost
+  // model decides (cost.ts). A GPU always takes the uniform buffer.
+  it('a small job takes the uniform-buffer kernel, and the next realization reuses it without compiling', async () => {
+    const t = tracker();
+    await t.track(small(field(1)));
+    expect(t.stats.modeTable).toMatch(/^uniform /);
+    expect(t.stats.compileMs).toBeGreaterThan(0);
+    await t.track(small(field(2)));
+    expect(t.stats.modeTable).toMatch(/^uniform /);
+    expect(t.stats.compileMs).toBe(0);
+  });
+
+  // The estimate uses particles × scheduled steps: a sphere the particles leave within a few steps
+  // and a long maxTimePc make a "large" job that runs in no time.
+  it('a large job on a CPU adapter compiles its table into the kernel, per field', async () => {
+    const t = tracker();
+    const large = (f: FieldData): TrackJob => ({ ...small(f), stop: { timesPc: [], sphereRadiusPc: 2 * h, maxTimePc: 1e7 * h } });
+    expect(chooseModeTable(64, 64 * 1e7).table).toBe('inline');
+    await t.track(large(field(3)));
+    expect(t.stats.modeTable).toMatch(t.cpuAdapter ? /^inline / : /^uniform /);
+    if (t.cpuAdapter) {
+      expect(t.stats.compileMs).toBeGreaterThan(0);
+      await t.track(large(field(4)));
+      expect(t.stats.compileMs).toBeGreaterThan(0); // a new field is a new inline kernel
+    }
+  });
+});
