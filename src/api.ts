@@ -16,6 +16,8 @@ import { createTracker, type BackendChoice, type CreatedTracker } from './sim/no
 import { readFieldInputs } from './io/fieldInputs.ts';
 import type { RunProgress } from './pipeline/progress.ts';
 import { runSimulation, type SimulationResult } from './pipeline/simulate.ts';
+import { trackerWorkload } from './pipeline/estimate.ts';
+import type { WorkloadEstimate } from './sim/webgpu/cost.ts';
 import type { RealizationResult } from './pipeline/realization.ts';
 import { planDiffusion, runDiffusion, type DiffusionResult } from './pipeline/diffusion.ts';
 import { nodeRunLimits } from './output/files.ts';
@@ -38,8 +40,12 @@ export function resolveRequest(request: RunRequest | Config): Config {
   return resolveConfig({ preset: r.preset, config: r.config as JsonObject | undefined, sets: r.set }).config;
 }
 
-/** Opens a tracker: 'auto' (WebGPU if an adapter is found, else the float64 CPU tracker), 'cpu' or 'webgpu'. */
-export function openTracker(backend: BackendChoice = 'auto', options: { threads?: number } = {}): Promise<CreatedTracker> {
+/**
+ * Opens a tracker: 'auto' (WebGPU if an adapter is found, else the float64 CPU tracker), 'cpu' or
+ * 'webgpu'. With `workload: trackerWorkload(config)`, 'auto' on a CPU adapter (lavapipe) takes the
+ * cpu tracker when it is estimated clearly faster (docs/benchmark.md, "Small runs").
+ */
+export function openTracker(backend: BackendChoice = 'auto', options: { threads?: number; workload?: WorkloadEstimate } = {}): Promise<CreatedTracker> {
   return createTracker(backend, options);
 }
 
@@ -58,9 +64,9 @@ interface TrackerChoice {
   readonly signal?: AbortSignal;
 }
 
-async function withTracker<T>(config: Config, o: TrackerChoice, run: (tracker: Tracker) => Promise<T>): Promise<T> {
+async function withTracker<T>(config: Config, o: TrackerChoice, run: (tracker: Tracker) => Promise<T>, workload?: WorkloadEstimate): Promise<T> {
   if (o.tracker) return run(o.tracker);
-  const { tracker } = await createTracker(o.backend ?? config.tracking.backend, { threads: o.threads ?? config.tracking.workers });
+  const { tracker } = await createTracker(o.backend ?? config.tracking.backend, { threads: o.threads ?? config.tracking.workers, workload });
   try {
     return await run(tracker);
   } finally {
@@ -80,6 +86,7 @@ export async function simulate(request: RunRequest | Config, options: SimulateOp
   const inputs = options.inputs ?? readFieldInputs(config, options.baseDir ?? process.cwd());
   return withTracker(config, options, (tracker) =>
     runSimulation(config, tracker, { inputs, realizations: options.realizations, onProgress: options.onProgress, onRealization: options.onRealization, signal: options.signal, limits: nodeRunLimits() }),
+    trackerWorkload(config),
   );
 }
 

@@ -33,7 +33,7 @@ export { isotropicDirections, logSpacedTimes } from './sim/launch.ts';
 export { DeviceLimitError, type Tracker, type TrackJob, type EndStates, type Snapshot, type SphereCrossings, type StopConditions, type TrackProgress, type BackendName } from './sim/types.ts';
 
 export { makePlan, launchDirections, planWarnings, type RunPlan, type MapSpec, type BinPlan } from './pipeline/plan.ts';
-export { estimateRun, checkRunEstimate, describeWork, type RunEstimate, type RunLimits } from './pipeline/estimate.ts';
+export { estimateRun, checkRunEstimate, describeWork, trackerWorkload, type RunEstimate, type RunLimits } from './pipeline/estimate.ts';
 export { runRealization, dipoleOf, binCrossSpectra, type RealizationRecord, type RealizationResult, type MapRecord, type BinRecord, type CrossPair, type Dipole } from './pipeline/realization.ts';
 export { combineRealizations, type EnsembleProducts, type MapEnsemble, type MapSummary, type ClColumns } from './pipeline/ensemble.ts';
 export { runSimulation, type SimulationOptions, type SimulationResult } from './pipeline/simulate.ts';

@@ -20,6 +20,7 @@ import { ConfigError } from '../config/errors.ts';
 import { snapshotTimesPc, stepPc } from '../config/derived.ts';
 import type { Config } from '../config/schema.ts';
 import { nside2npix } from '../analysis/healpix.ts';
+import type { WorkloadEstimate } from '../sim/webgpu/cost.ts';
 import { binConfig, configBins } from './spectrum.ts';
 
 /** One trajectory may take at most this many steps: beyond it a run cannot finish in any sense. */
@@ -241,4 +242,20 @@ export function describeWork(config: Config, est: RunEstimate, realizations: num
 /** The same for a diffusion run: every realization of `particles` particles. */
 export function describeDiffusionWork(config: Config, particles: number, stepsPerParticle: number, backend: string, threads: number): { seconds: number; text: string } {
   return describeSteps(config, particles, stepsPerParticle, config.realizations, backend, threads);
+}
+
+/**
+ * The tracker's view of a simulate run (what createTracker('auto') weighs on a CPU adapter):
+ * particle-steps per realization (all bins of a spectrum; an upper bound with a sphere), the
+ * realizations, and the plane-wave modes or grid size.
+ */
+export function trackerWorkload(config: Config): WorkloadEstimate {
+  const t = config.field.turbulence;
+  const turbulent = t.brmsUG > 0 && t.cube === undefined;
+  return {
+    particleSteps: estimateRun(config).particleStepsPerRealization,
+    fields: config.realizations,
+    modes: turbulent && t.method === 'modes' ? t.modes : 0,
+    gridN: turbulent && t.method === 'grid' ? t.gridN : 0,
+  };
 }

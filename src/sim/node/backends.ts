@@ -2,7 +2,7 @@
  * Picks the tracker a run uses and says which one runs and why (Node: WebGPU from the `webgpu`
  * package, the float64 CPU tracker as the fallback; a browser build gets gpu.js later).
  *
- *   const { tracker, reason } = await createTracker('auto', { threads: 2, workload: estimateWorkload(config) });
+ *   const { tracker, reason } = await createTracker('auto', { threads: 2, workload: trackerWorkload(config) });
  *   // reason: "webgpu: adapter found (NVIDIA H100 ...)"
  *   //     or "cpu: estimated 0.7 s against 2.9 s on webgpu (llvmpipe ..., 64 modes: an inline kernel per realization, ...)"
  *   //     or "webgpu: no adapter (install Mesa's Vulkan driver: ..., see README) — using cpu (...)"
@@ -12,8 +12,6 @@
  * (webgpu/cost.ts) against the float64 cpu tracker's step time (CPU_COST below).
  */
 import os from 'node:os';
-import type { Config } from '../../config/schema.ts';
-import { snapshotTimesPc, stepPc } from '../../config/derived.ts';
 import { hasNestedGrids } from '../../turbulence/field.ts';
 import { lavapipeSeconds, type WorkloadEstimate } from '../webgpu/cost.ts';
 import { createCpuTracker } from './cpu.ts';
@@ -31,7 +29,7 @@ export interface CreateTrackerOptions {
   /** The GPU object to ask for an adapter; default: Dawn from the `webgpu` package. For tests. */
   readonly gpu?: GPU;
   /**
-   * The run ahead (estimateWorkload(config)): with it, 'auto' on a CPU adapter picks the backend
+   * The run ahead (pipeline/estimate.ts trackerWorkload(config)): with it, 'auto' on a CPU adapter picks the backend
    * with the smaller estimated time instead of always webgpu.
    */
   readonly workload?: WorkloadEstimate;
@@ -68,24 +66,6 @@ export const CPU_MARGIN = 2;
 export function cpuSeconds(w: WorkloadEstimate, threads: number): number {
   const perStep = w.modes > 0 ? CPU_COST.perStepSeconds + CPU_COST.perModeSeconds * w.modes : CPU_COST.gridStepSeconds;
   return CPU_COST.startSeconds + (w.fields * w.particleSteps * perStep) / Math.max(1, threads);
-}
-
-/**
- * The work of a simulate run from its config alone: launch particles × steps to the last time
- * (an upper bound when a sphere stops particles early), realizations, modes or grid size.
- */
-export function estimateWorkload(config: Config): WorkloadEstimate {
-  const p = config.particles;
-  const particles = 12 * p.nside * p.nside * p.perPixelSide * p.perPixelSide;
-  const end = Math.max(0, ...snapshotTimesPc(config), config.tracking.maxTimePc ?? 0);
-  const t = config.field.turbulence;
-  const turbulent = t.brmsUG > 0;
-  return {
-    particleSteps: particles * Math.ceil(end / stepPc(config)),
-    fields: config.realizations,
-    modes: turbulent && t.method === 'modes' ? t.modes : 0,
-    gridN: turbulent && t.method === 'grid' ? t.gridN : 0,
-  };
 }
 
 export async function createTracker(name: BackendChoice, options: CreateTrackerOptions = {}): Promise<CreatedTracker> {
