@@ -5,19 +5,23 @@
  *   node dist/gpu-check.js adapter [--json FILE]
  *   node dist/gpu-check.js precision [--particles 4096] [--omega-t 100] [--snapshots 5]
  *                                    [--modes 256] [--grid 64] [--threads N] [--json FILE]
+ *   node dist/gpu-check.js summary --dir DIR [--total SECONDS] [--json FILE]
  *   (in the sources: node --import tsx scripts/gpu-check.ts ...; in the pack: bash run.sh gpu-check ...)
  *
  * adapter: the WebGPU adapter crsky picks, its limits and the tracker's batch size. precision:
  * webgpu against the float64 cpu tracker on the same particles (--modes 0 or --grid 0 leaves
- * that field out). --json writes the report, the precision one after each field.
+ * that field out). summary: what scripts/gpu-bench.sh wrote into DIR, as text and JSON. --json
+ * writes the report, the precision one after each field.
  */
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { writeFileAtomic } from '../src/io/atomic.ts';
-import { adapterReport, precisionCheck } from '../src/sim/node/gpuCheck.ts';
+import { adapterReport, formatGpuBenchSummary, precisionCheck, summarizeGpuBench } from '../src/sim/node/gpuCheck.ts';
 
-const USAGE = 'usage: gpu-check adapter [--json FILE] | gpu-check precision [--particles N] [--omega-t T] [--snapshots N] [--modes M] [--grid N] [--threads N] [--json FILE]';
+const USAGE =
+  'usage: gpu-check adapter [--json FILE] | gpu-check precision [--particles N] [--omega-t T] [--snapshots N] [--modes M] [--grid N] [--threads N] [--json FILE]' +
+  ' | gpu-check summary --dir DIR [--total SECONDS] [--json FILE]';
 
 function save(file: string | undefined, value: unknown): void {
   if (!file) return;
@@ -36,10 +40,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     modes: [0, true],
     grid: [0, true],
     threads: [1, true],
+    total: [0, false],
   };
-  const allowed = what === 'adapter' ? ['json'] : what === 'precision' ? ['json', ...Object.keys(numeric)] : null;
+  const allowed =
+    what === 'adapter' ? ['json'] : what === 'precision' ? ['json', ...Object.keys(numeric).filter((k) => k !== 'total')] : what === 'summary' ? ['json', 'dir', 'total'] : null;
   if (!allowed) {
-    process.stderr.write(`gpu-check: name a check: adapter or precision\n${USAGE}\n`);
+    process.stderr.write(`gpu-check: name a check: adapter, precision or summary\n${USAGE}\n`);
     return 2;
   }
   for (let i = 0; i < rest.length; i += 2) {
@@ -61,6 +67,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     num[k] = v;
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (what === 'summary') {
+    const dir = o.dir;
+    if (!dir || !existsSync(dir)) {
+      process.stderr.write(`gpu-check summary: --dir ${dir ?? '(missing)'}: no such folder\n${USAGE}\n`);
+      return 2;
+    }
+    const files = {
+      read: (name: string) => (existsSync(path.join(dir, name)) ? readFileSync(path.join(dir, name), 'utf8') : null),
+      list: () => readdirSync(dir),
+    };
+    const summary = summarizeGpuBench(files, num.total ?? null);
+    process.stdout.write(formatGpuBenchSummary(summary));
+    save(o.json, summary);
+    return 0;
+  }
   if (what === 'adapter') {
     const report = await adapterReport();
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -270,3 +270,109 @@ export async function precisionCheck(options: PrecisionOptions = {}): Promise<Pr
   }
   return report;
 }
+
+/** The particle-steps/s the issue asks of a GPU at 256 modes (issue 14). */
+export const GPU_TARGET_256_MODES = 1e10;
+
+export interface GpuBenchSummary {
+  readonly totalSeconds: number | null;
+  readonly gpu: string[];
+  readonly adapter: string | null;
+  readonly steps: { name: string; status: string; wallSeconds: number }[];
+  readonly bench: { file: string; workload: string; backend: string; particleStepsPerSecond: number; slowestRun: number; cpuNormalized: number; device: string }[];
+  /** Best webgpu rate at 256 modes (crsky workload) and whether it meets GPU_TARGET_256_MODES. */
+  readonly target: { readonly particleStepsPerSecond: number | null; readonly particles: number | null; readonly met: boolean | null };
+  readonly precision: {
+    field: string;
+    snapshots: { omegaT: number; positionRgMax: number; positionRgMedian: number; angleRadMax: number; angleRadMedian: number; dParallelSigmas: number; dPerpendicularSigmas: number; nonFinite: number }[];
+  }[];
+  /** Files that were missing or unreadable. */
+  readonly missing: string[];
+}
+
+/**
+ * Collects what scripts/gpu-bench.sh wrote into its output folder (`files` reads it: steps.json, nvidia-smi.csv, adapter.json,
+ * bench-*.json, precision.json) into one summary; whatever is missing is named, not fatal.
+ */
+export function summarizeGpuBench(files: { read(name: string): string | null; list(): string[] }, totalSeconds: number | null = null): GpuBenchSummary {
+  const missing: string[] = [];
+  const json = <T>(name: string): T | null => {
+    const text = files.read(name);
+    if (text === null) {
+      missing.push(name);
+      return null;
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      missing.push(`${name} (not JSON)`);
+      return null;
+    }
+  };
+  const steps = (json<{ name: string; status: string; wallSeconds: number }[]>('steps.json') ?? []).map((s) => ({ name: s.name, status: s.status, wallSeconds: s.wallSeconds }));
+  const csv = files.read('nvidia-smi.csv');
+  const gpu = csv ? csv.trim().split('\n').slice(1) : [];
+  const adapter = json<AdapterReport>('adapter.json');
+  const bench: GpuBenchSummary['bench'] = [];
+  const best = { rate: 0, particles: 0 };
+  // in the order gpu-bench.sh runs them, then any others
+  const order = ['bench-modes.json', 'bench-grid.json', 'bench-crpropa.json', 'bench-cpu.json'];
+  const rank = (f: string) => (order.includes(f) ? order.indexOf(f) : order.length);
+  for (const file of files.list().filter((f) => /^bench-.*\.json$/.test(f)).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))) {
+    type Rec = { suite?: string; field: 'modes' | 'grid'; modes: number; gridN: number; particles: number; backend: string; particleStepsPerSecond: number; runs: number[]; cpuNormalized: number[]; device: string };
+    for (const r of json<Rec[]>(file) ?? []) {
+      const what = (r.suite === 'crpropa' ? 'CRPropa workload, ' : '') + (r.field === 'modes' ? `${r.modes} modes` : `grid ${r.gridN}³`);
+      bench.push({ file, workload: `${what}, ${r.particles} particles`, backend: r.backend, particleStepsPerSecond: r.particleStepsPerSecond, slowestRun: r.runs[r.runs.length - 1], cpuNormalized: r.cpuNormalized[0], device: r.device });
+      if (r.backend === 'webgpu' && r.suite !== 'crpropa' && r.field === 'modes' && r.modes === 256 && r.particleStepsPerSecond > best.rate) Object.assign(best, { rate: r.particleStepsPerSecond, particles: r.particles });
+    }
+  }
+  const p = json<PrecisionReport>('precision.json');
+  const precision = (p?.cases ?? []).map((c) => ({
+    field: c.field,
+    snapshots: c.snapshots.map((s) => ({
+      omegaT: s.omegaT,
+      positionRgMax: s.positionRg.max,
+      positionRgMedian: s.positionRg.median,
+      angleRadMax: s.angleRad.max,
+      angleRadMedian: s.angleRad.median,
+      dParallelSigmas: s.dParallel.sigmas,
+      dPerpendicularSigmas: s.dPerpendicular.sigmas,
+      nonFinite: s.nonFinite,
+    })),
+  }));
+  return {
+    totalSeconds,
+    gpu,
+    adapter: adapter ? ('device' in adapter.tracker ? adapter.tracker.device : `none: ${adapter.tracker.error}`) : null,
+    steps,
+    bench,
+    target: best.rate > 0 ? { particleStepsPerSecond: best.rate, particles: best.particles, met: best.rate >= GPU_TARGET_256_MODES } : { particleStepsPerSecond: null, particles: null, met: null },
+    precision,
+    missing,
+  };
+}
+
+/** The summary as text: the console's last lines after a device call. */
+export function formatGpuBenchSummary(s: GpuBenchSummary): string {
+  const e = (x: number) => (Number.isFinite(x) ? x.toExponential(2) : String(x));
+  const lines = [
+    `== summary${s.totalSeconds !== null ? ` (${s.totalSeconds.toFixed(0)} s)` : ''}`,
+    ...s.gpu.map((g) => `GPU: ${g}`),
+    `WebGPU adapter: ${s.adapter ?? '(adapter.json missing)'}`,
+    `steps: ${s.steps.map((x) => `${x.name} ${x.status} ${x.wallSeconds.toFixed(0)} s`).join('; ')}`,
+    ...s.bench.map((r) => `${r.backend} ${r.workload}: ${e(r.particleStepsPerSecond)} particle-steps/s (slowest ${e(r.slowestRun)})`),
+    s.target.particleStepsPerSecond === null
+      ? `target >= ${e(GPU_TARGET_256_MODES)} at 256 modes: not measured`
+      : `target >= ${e(GPU_TARGET_256_MODES)} at 256 modes: ${e(s.target.particleStepsPerSecond)} (${s.target.particles} particles): ${s.target.met ? 'met' : 'NOT met'}`,
+    ...s.precision.flatMap((c) => [
+      `precision, ${c.field}:`,
+      ...c.snapshots.map(
+        (x) =>
+          `  Ω·t ${x.omegaT.toPrecision(3)}: |Δx| max ${e(x.positionRgMax)} median ${e(x.positionRgMedian)} r_g; angle max ${e(x.angleRadMax)} median ${e(x.angleRadMedian)} rad; ` +
+          `D∥ ${x.dParallelSigmas.toFixed(2)}σ D⊥ ${x.dPerpendicularSigmas.toFixed(2)}σ${x.nonFinite ? `; ${x.nonFinite} NON-FINITE` : ''}`,
+      ),
+    ]),
+    ...(s.missing.length ? [`missing: ${s.missing.join(', ')}`] : []),
+  ];
+  return `${lines.join('\n')}\n`;
+}
