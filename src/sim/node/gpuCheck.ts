@@ -278,6 +278,8 @@ export interface GpuBenchSummary {
   readonly totalSeconds: number | null;
   readonly gpu: string[];
   readonly adapter: string | null;
+  /** Whether that adapter runs on the CPU (lavapipe): the smoke check, not a GPU. */
+  readonly cpuAdapter: boolean;
   readonly steps: { name: string; status: string; wallSeconds: number }[];
   readonly bench: { file: string; workload: string; backend: string; particleStepsPerSecond: number; slowestRun: number; cpuNormalized: number; device: string }[];
   /** Best webgpu rate at 256 modes (crsky workload) and whether it meets GPU_TARGET_256_MODES. */
@@ -344,6 +346,7 @@ export function summarizeGpuBench(files: { read(name: string): string | null; li
     totalSeconds,
     gpu,
     adapter: adapter ? ('device' in adapter.tracker ? adapter.tracker.device : `none: ${adapter.tracker.error}`) : null,
+    cpuAdapter: !!adapter && 'cpuAdapter' in adapter.tracker && adapter.tracker.cpuAdapter,
     steps,
     bench,
     target: best.rate > 0 ? { particleStepsPerSecond: best.rate, particles: best.particles, met: best.rate >= GPU_TARGET_256_MODES } : { particleStepsPerSecond: null, particles: null, met: null },
@@ -363,7 +366,8 @@ export function formatGpuBenchSummary(s: GpuBenchSummary): string {
     ...s.bench.map((r) => `${r.backend} ${r.workload}: ${e(r.particleStepsPerSecond)} particle-steps/s (slowest ${e(r.slowestRun)})`),
     s.target.particleStepsPerSecond === null
       ? `target >= ${e(GPU_TARGET_256_MODES)} at 256 modes: not measured`
-      : `target >= ${e(GPU_TARGET_256_MODES)} at 256 modes: ${e(s.target.particleStepsPerSecond)} (${s.target.particles} particles): ${s.target.met ? 'met' : 'NOT met'}`,
+      : `target >= ${e(GPU_TARGET_256_MODES)} at 256 modes: ${e(s.target.particleStepsPerSecond)} (${s.target.particles} particles): ${s.target.met ? 'met' : 'NOT met'}` +
+        (s.cpuAdapter ? ' (a CPU adapter: the target is a GPU’s)' : ''),
     ...s.precision.flatMap((c) => [
       `precision, ${c.field}:`,
       ...c.snapshots.map(
