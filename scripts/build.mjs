@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds dist/: the CLI, the library (Node and browser entries) and the CPU worker as bundled
+// Builds dist/: the CLI, the library (Node and browser entries), the CPU worker and the GPU
+// machine's checks (scripts/gpu-check.ts, for gpu-pack/ which has no tsx) as bundled
 // ES modules (esbuild; npm packages stay external), plus type declarations (tsc) unless --no-types.
 // Runs on `npm ci`/`npm install` (prepare) and before the tests, so `crsky` starts from compiled
 // JavaScript; bin/crsky.js falls back to the TypeScript sources while dist/ is older than src/.
@@ -19,7 +20,7 @@ for (const f of existsSync(dist) ? readdirSync(dist) : []) if (f !== 'types') rm
 mkdirSync(dist, { recursive: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', core: 'src/core.ts', cpuWorker: 'src/sim/node/cpuWorker.ts' },
+  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', core: 'src/core.ts', cpuWorker: 'src/sim/node/cpuWorker.ts', 'gpu-check': 'scripts/gpu-check.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

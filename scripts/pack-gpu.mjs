@@ -6,8 +6,12 @@
 //                           package.json, and node_modules/webgpu with only linux-x64's dawn.node
 //   lib/libvulkan.so.1      the Vulkan loader, for machines whose image lacks it
 //   run.sh                  unpacks node, finds the NVIDIA Vulkan driver, runs bin/crsky.js
+//                           (`run.sh gpu-check ...`: dist/gpu-check.js, scripts/gpu-check.ts bundled)
+//   gpu-bench.sh            a copy of scripts/gpu-bench.sh, the one device command
 // Check it here: `node scripts/pack-gpu.mjs && bash gpu-pack/run.sh bench --quick --backends webgpu`
-// from any directory (no node_modules needed). scripts/gpu-bench.sh is the one device command.
+// from any directory (no node_modules needed). scripts/gpu-bench.sh is the one device command:
+// with gpu-pack carried, `bash scripts/gpu-bench.sh --out $OUT` (or `bash gpu-pack/gpu-bench.sh`);
+// `--smoke` checks it on any machine in under 2 minutes (docs/benchmark.md, A real GPU in one call).
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -60,9 +64,14 @@ if [ -z "\${VK_DRIVER_FILES:-}\${VK_ICD_FILENAMES:-}" ]; then
     if [ -f "$f" ]; then export VK_DRIVER_FILES="$f"; break; fi
   done
 fi
+# 'gpu-check ...': the adapter report, the precision check and the summary (dist/gpu-check.js)
+if [ "\${1:-}" = gpu-check ]; then shift; exec "$node" "$here/crsky/dist/gpu-check.js" "$@"; fi
 exec "$node" "$here/crsky/bin/crsky.js" "$@"
 `,
 );
 chmodSync(join(pack, 'run.sh'), 0o755);
+// the one device command, also runnable from inside the pack: bash gpu-pack/gpu-bench.sh --out DIR
+copyFileSync(join(root, 'scripts', 'gpu-bench.sh'), join(pack, 'gpu-bench.sh'));
+chmodSync(join(pack, 'gpu-bench.sh'), 0o755);
 const du = spawnSync('du', ['-sb', pack], { encoding: 'utf8' });
 process.stderr.write(`gpu-pack/: ${(Number(du.stdout.split('\t')[0]) / 2 ** 20).toFixed(1)} MiB\n`);

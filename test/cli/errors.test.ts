@@ -349,6 +349,21 @@ const CASES: readonly Case[] = [
     args: () => ['bench', '--seconds', '0.01'],
     stderr: 'crsky: bench --seconds 0.01: must be >= 0.1',
   },
+  {
+    name: 'bench: zero particles',
+    args: () => ['bench', '--particles', '0'],
+    stderr: 'crsky: bench --particles 0: each count must be an integer in [1, 16777216]',
+  },
+  {
+    name: 'bench: a particle count that is no integer, in a list',
+    args: () => ['bench', '--workload', 'crpropa', '--particles', '16384,1.5e3x'],
+    stderr: 'crsky: bench --particles 16384,1.5e3x: each count must be an integer in [1, 16777216]',
+  },
+  {
+    name: 'bench: an unknown row',
+    args: () => ['bench', '--modes', '256,32'],
+    stderr: "crsky: bench --modes: unknown row '32' (64, 256, 1024, grid)",
+  },
 ];
 
 let fx: string;

@@ -4,7 +4,7 @@
  */
 import type { CommandModule } from 'yargs';
 import { writeFileAtomic } from '../../io/atomic.ts';
-import { crpropaWorkloads, formatBenchTable, runBenchmark, type BenchWorkload } from '../../sim/node/bench.ts';
+import { benchWorkloads, crpropaWorkloads, formatBenchTable, runBenchmark, type BenchRecord, type BenchRow, type BenchWorkload } from '../../sim/node/bench.ts';
 import { UsageError } from '../errors.ts';
 import { numberOption } from '../args.ts';
 import path from 'node:path';
@@ -24,11 +24,36 @@ interface BenchArgs {
   quick: boolean;
   workload: string;
   modes?: string;
+  particles?: string;
   json?: string;
   backends: string;
   repeats?: number;
   seconds?: number;
   threads?: number;
+}
+
+const ROWS = ['64', '256', '1024', 'grid'];
+
+/** `--modes 64,grid` → [64, 'grid']: the rows both workloads have. */
+function parseRows(text: string): BenchRow[] {
+  const wanted = text.split(',').map((m) => m.trim());
+  for (const m of wanted) if (!ROWS.includes(m)) throw new UsageError(`bench --modes: unknown row '${m}' (${ROWS.join(', ')})`);
+  return [...new Set(wanted)].map((m) => (m === 'grid' ? 'grid' : Number(m)));
+}
+
+/** Most particles one workload may ask for: 2^24 (the float64 launch directions alone are 400 MB). */
+export const MAX_BENCH_PARTICLES = 2 ** 24;
+
+/** `--particles 16384,1048576` → [16384, 1048576]. */
+function parseParticles(text: unknown): number[] {
+  const raw = String(Array.isArray(text) ? text[text.length - 1] : text);
+  return raw.split(',').map((s) => {
+    const n = Number(s.trim());
+    if (s.trim() === '' || !Number.isInteger(n) || n < 1 || n > MAX_BENCH_PARTICLES) {
+      throw new UsageError(`bench --particles ${raw}: each count must be an integer in [1, ${MAX_BENCH_PARTICLES}]`);
+    }
+    return n;
+  });
 }
 
 export function benchCommand(setExit: (code: number) => void): CommandModule<object, BenchArgs> {
@@ -45,7 +70,16 @@ export function benchCommand(setExit: (code: number) => void): CommandModule<obj
             "'crsky': B0 = 1 uG + Kolmogorov 1-100 pc, runs of a set wall time; 'crpropa': exactly the CRPropa 3 comparison " +
             '(B0 = 0, Kolmogorov 0.5-50 pc, r_g = 0.1 L_c, h = r_g/20, 2000 particles × 4001 steps, 64/256/1024 modes and the 256³ grid at 0.25 pc)',
         })
-        .option('modes', { type: 'string', describe: "with --workload crpropa: the rows to run, comma-separated mode counts and 'grid' (default 64,256,1024,grid)" })
+        .option('modes', {
+          type: 'string',
+          requiresArg: true,
+          describe: "the rows to run, comma-separated mode counts (64, 256, 1024) and 'grid' (default 64,256,1024,grid; quick 256,grid)",
+        })
+        .option('particles', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'comma-separated particle counts, each row run with each, integers >= 1 (default 16384,262144; quick 16384; crpropa 2000)',
+        })
         .option('json', { type: 'string', describe: 'also write the records [{backend, field, modes, gridN, particles, particleStepsPerSecond, device}] to this file' })
         .option('backends', { type: 'string', default: 'cpu,webgpu', describe: 'comma-separated backends to measure: cpu, webgpu' })
         .option('repeats', numberOption('bench --repeats', 'measured runs per workload and backend, >= 1 (default 3, quick 2); the best is reported'))
@@ -59,18 +93,24 @@ export function benchCommand(setExit: (code: number) => void): CommandModule<obj
       if (args.threads !== undefined && !(Number.isInteger(args.threads) && args.threads >= 1)) throw new UsageError(`bench --threads ${args.threads}: must be an integer >= 1`);
       if (args.json !== undefined) checkOutputFile(args.json, `bench --json ${args.json}`, 'bench', isBenchJson);
       if (args.workload !== 'crsky' && args.workload !== 'crpropa') throw new UsageError(`bench --workload ${args.workload}: must be crsky or crpropa`);
-      let workloads: BenchWorkload[] | undefined;
+      const particles = args.particles === undefined ? undefined : parseParticles(args.particles);
+      let workloads: BenchWorkload[];
       if (args.workload === 'crpropa') {
-        workloads = crpropaWorkloads();
+        workloads = crpropaWorkloads(particles);
         if (args.modes !== undefined) {
-          const wanted = args.modes.split(',').map((m) => m.trim());
-          const known = workloads.map((w) => (w.field === 'grid' ? 'grid' : String(w.modes)));
-          for (const m of wanted) if (!known.includes(m)) throw new UsageError(`bench --modes: unknown row '${m}' (${known.join(', ')})`);
-          workloads = workloads.filter((w, i) => wanted.includes(known[i]));
+          const wanted = parseRows(args.modes);
+          workloads = workloads.filter((w) => wanted.includes(w.field === 'grid' ? 'grid' : w.modes));
         }
-      } else if (args.modes !== undefined) {
-        throw new UsageError('bench --modes: only with --workload crpropa');
+      } else {
+        workloads = benchWorkloads(args.quick, { rows: args.modes === undefined ? undefined : parseRows(args.modes), particles });
       }
+      // each record is written as it is measured: a run cut short keeps what it measured
+      const measured: BenchRecord[] = [];
+      const save = (records: readonly BenchRecord[]) => {
+        if (!args.json) return;
+        ensureDir(path.dirname(path.resolve(args.json)), `bench --json ${args.json}`);
+        writeFileAtomic(args.json, `${JSON.stringify(records, null, 2)}\n`);
+      };
       const records = await runBenchmark({
         workloads,
         quick: args.quick,
@@ -79,12 +119,13 @@ export function benchCommand(setExit: (code: number) => void): CommandModule<obj
         secondsPerRun: args.seconds,
         threads: args.threads,
         log: (line) => process.stderr.write(`${line}\n`),
+        onRecord: (r) => {
+          measured.push(r);
+          save(measured);
+        },
       });
       process.stdout.write(`${formatBenchTable(records)}\n`);
-      if (args.json) {
-        ensureDir(path.dirname(path.resolve(args.json)), `bench --json ${args.json}`);
-        writeFileAtomic(args.json, `${JSON.stringify(records, null, 2)}\n`);
-      }
+      save(records);
       setExit(0);
     },
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gyroradiusPc } from '../../config/units.ts';
 import { powerLawCorrelationLengthPc } from '../../turbulence/spectrum.ts';
-import { CRPROPA_WORKLOAD, benchField, benchJob, crpropaWorkloads } from './bench.ts';
+import { CRPROPA_WORKLOAD, benchField, benchJob, benchWorkloads, crpropaWorkloads, describeWorkload } from './bench.ts';
 
 describe('crsky bench --workload crpropa', () => {
   // The numbers CRPropa's driver prints for its workload (/work/scratch/crpropa README: L_c from
@@ -24,5 +24,37 @@ describe('crsky bench --workload crpropa', () => {
     expect(job.stepPc).toBeCloseTo(0.05240942, 7);
     expect(job.stop.timesPc).toEqual([4001 * job.stepPc]);
     expect(job.directions.length).toBe(3 * 2000);
+  });
+});
+
+describe('crsky bench workloads', () => {
+  const rows = (ws: ReturnType<typeof benchWorkloads>) => ws.map(describeWorkload);
+  it('runs every row with every particle count, one field at a time (a 256³ grid is drawn once)', () => {
+    expect(rows(benchWorkloads(true))).toEqual(['256 modes, 16k particles', 'grid 256³, 16k particles']);
+    expect(rows(benchWorkloads(false))).toEqual([
+      '64 modes, 16k particles',
+      '64 modes, 256k particles',
+      '256 modes, 16k particles',
+      '256 modes, 256k particles',
+      '1024 modes, 16k particles',
+      '1024 modes, 256k particles',
+      'grid 256³, 16k particles',
+      'grid 256³, 256k particles',
+    ]);
+  });
+
+  it('--modes and --particles choose the rows and the counts (gpu-bench.sh: 16k and 1M particles)', () => {
+    expect(rows(benchWorkloads(false, { rows: [256, 'grid'], particles: [16384, 2 ** 20] }))).toEqual([
+      '256 modes, 16k particles',
+      '256 modes, 1M particles',
+      'grid 256³, 16k particles',
+      'grid 256³, 1M particles',
+    ]);
+    expect(rows(crpropaWorkloads([100]))).toEqual([
+      'CRPropa workload, 64 modes, 100 particles',
+      'CRPropa workload, 256 modes, 100 particles',
+      'CRPropa workload, 1024 modes, 100 particles',
+      'CRPropa workload, grid 256³, 100 particles',
+    ]);
   });
 });

@@ -90,23 +90,30 @@ export interface BenchOptions {
   readonly onRecord?: (record: BenchRecord) => void;
 }
 
-/** Every workload of the full run: three mode counts and the 256³ grid, 16k and 256k particles. */
-export function benchWorkloads(quick: boolean): BenchWorkload[] {
-  const sizes = quick ? [16384] : [16384, 262144];
-  const out: BenchWorkload[] = [];
-  for (const particles of sizes) {
-    for (const modes of quick ? [256] : [64, 256, 1024]) out.push({ field: 'modes', modes, gridN: 0, particles });
-    out.push({ field: 'grid', modes: 0, gridN: 256, particles });
-  }
-  return out;
+/** Rows of a benchmark: plane-wave mode counts and 'grid'. */
+export type BenchRow = number | 'grid';
+
+/**
+ * Every workload of the full run: three mode counts and the 256³ grid, 16k and 256k particles
+ * (quick: 256 modes and the grid, 16k). `rows` and `particles` replace either list. Ordered by
+ * field, then particles: each field is drawn once (a 256³ grid takes seconds to draw).
+ */
+export function benchWorkloads(quick: boolean, choice: { rows?: readonly BenchRow[]; particles?: readonly number[] } = {}): BenchWorkload[] {
+  const sizes = choice.particles ?? (quick ? [16384] : [16384, 262144]);
+  const rows = choice.rows ?? (quick ? [256, 'grid'] : [64, 256, 1024, 'grid']);
+  return rows.flatMap((row) =>
+    sizes.map((particles): BenchWorkload => (row === 'grid' ? { field: 'grid', modes: 0, gridN: 256, particles } : { field: 'modes', modes: row, gridN: 0, particles })),
+  );
 }
 
-/** The CRPropa comparison: 64, 256 and 1024 modes and the 256³ grid, 2000 particles each. */
-export function crpropaWorkloads(): BenchWorkload[] {
-  const particles = CRPROPA_WORKLOAD.particles;
+/**
+ * The CRPropa comparison: 64, 256 and 1024 modes and the 256³ grid, 2000 particles each
+ * (`particles` departs from it: the same field, steps and step size for more or fewer particles).
+ */
+export function crpropaWorkloads(particles: readonly number[] = [CRPROPA_WORKLOAD.particles]): BenchWorkload[] {
   return [
-    ...CRPROPA_WORKLOAD.modes.map((modes) => ({ suite: 'crpropa' as const, field: 'modes' as const, modes, gridN: 0, particles })),
-    { suite: 'crpropa', field: 'grid', modes: 0, gridN: CRPROPA_WORKLOAD.gridN, particles },
+    ...CRPROPA_WORKLOAD.modes.flatMap((modes) => particles.map((n) => ({ suite: 'crpropa' as const, field: 'modes' as const, modes, gridN: 0, particles: n }))),
+    ...particles.map((n) => ({ suite: 'crpropa' as const, field: 'grid' as const, modes: 0, gridN: CRPROPA_WORKLOAD.gridN, particles: n })),
   ];
 }
 
@@ -269,7 +276,8 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRec
 
 export function describeWorkload(w: BenchWorkload): string {
   const what = (w.suite === 'crpropa' ? 'CRPropa workload, ' : '') + (w.field === 'modes' ? `${w.modes} modes` : `grid ${w.gridN}³`);
-  const n = w.particles >= 1024 && w.particles % 1024 === 0 ? `${w.particles / 1024}k` : `${w.particles}`;
+  const p = w.particles;
+  const n = p >= 2 ** 20 && p % 2 ** 20 === 0 ? `${p / 2 ** 20}M` : p >= 1024 && p % 1024 === 0 ? `${p / 1024}k` : `${p}`;
   return `${what}, ${n} particles`;
 }
 
