@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPython } from '../../test/helpers/python.ts';
 import { CubeSchema } from '../config/schema.ts';
 import { cubeToField } from '../turbulence/cube.ts';
 import type { GridTurbulence } from '../turbulence/field.ts';
@@ -132,5 +133,37 @@ describe('reading HDF5 field cubes', () => {
     await expect(readGrid({ files: 'missing.h5' })).rejects.toThrow(/cannot read .*missing.h5/);
     await expect(readGrid({ files: 'out.athdf', format: 'hdf5' })).rejects.toThrow(/out.athdf is Athena\+\+ .athdf output, which stores the mesh as meshblocks .* athena_read.athdf/);
     await expect(readGrid({ files: ['Bx.h5', 'By.h5', 'Bz.npy'] })).rejects.toThrow(/mixes formats \(hdf5, npy\)/);
+  });
+});
+
+// An independent writer: h5py over Debian's libhdf5 (python3-h5py, .ci/install-system), with
+// what h5wasm cannot write: big-endian data, and the shuffle filter before deflate.
+describe('reading HDF5 cubes written by h5py', () => {
+  beforeAll(() => {
+    writeFileSync(join(dir, 'grid.f4'), new Uint8Array(GRID.data.buffer));
+    try {
+      runPython('import h5py\n', { timeoutMs: 30_000 });
+    } catch (e) {
+      throw new Error(`h5py is not importable by /usr/bin/python3; install Debian's python3-h5py (.ci/install-system does). ${(e as Error).message}`);
+    }
+    runPython(
+      `import numpy as np, h5py
+g = np.fromfile('${dir}/grid.f4', dtype='<f4').reshape(${N}, ${N}, ${N}, 3)   # [z, y, x, c]
+xyz = np.transpose(g, (2, 1, 0, 3))                                             # [x, y, z, c]
+with h5py.File('${dir}/h5py_be.h5', 'w') as f:
+    for c, name in enumerate(('Bx', 'By', 'Bz')):
+        f.create_dataset(name, data=xyz[..., c].astype('>f4'), chunks=(4, ${N}, ${N}), compression='gzip', shuffle=True)
+    f.create_dataset('density', data=np.ones((${N}, ${N}, ${N})))
+with h5py.File('${dir}/h5py_zyx.h5', 'w', userblock_size=512) as f:
+    f.create_group('fields').create_dataset('B', data=g.astype('<f8'))
+`,
+    );
+  });
+
+  it.each([
+    ['big-endian float32 Bx/By/Bz, chunked, shuffled and deflated', { files: 'h5py_be.h5' }],
+    ['one float64 (n, n, n, 3) dataset [z, y, x, c] after a 512-byte user block (indexOrder zyx)', { files: 'h5py_zyx.h5', datasets: 'fields/B', indexOrder: 'zyx' }],
+  ])('%s: the nodes are the original grid, bit for bit', async (_name, cfg) => {
+    expect(sameGrid(await readGrid(cfg))).toBe(true);
   });
 });

@@ -105,12 +105,10 @@ function choosePaths(cfg: CubeConfig, files: readonly string[], found: readonly 
   });
 }
 
-/** Swaps each element's bytes: h5wasm hands over the file's bytes as they are, big-endian included. */
-function swapBytes(bytes: Uint8Array, size: number): void {
-  for (let i = 0; i < bytes.length; i += size) bytes.subarray(i, i + size).reverse();
-}
-
-/** A float32 or float64 dataset's values in C order, read in slabs along its first dim. */
+/**
+ * A float32 or float64 dataset's values in C order, read in slabs along its first dim. Big-endian
+ * data arrives in native order (HDF5 converts on read; the h5py test checks it).
+ */
 function readFloats(ds: H5Dataset, file: string, path: string, component: boolean, slabBytes: number): NpyArray {
   const shape = ds.shape ?? [];
   const dtype = String(ds.dtype);
@@ -133,7 +131,6 @@ function readFloats(ds: H5Dataset, file: string, path: string, component: boolea
     if (!(slab instanceof Float32Array || slab instanceof Float64Array) || slab.length !== (end - r) * plane) {
       throw new ConfigError(`${FIELD}.datasets: ${path} in ${file}: h5wasm returned no float array for rows ${r}..${end}`);
     }
-    if (m[1] === '>') swapBytes(new Uint8Array(slab.buffer, slab.byteOffset, slab.byteLength), size);
     data.set(slab, r * plane);
   }
   return { shape, descr: `<${m[2] === 'f' ? 'f4' : 'f8'}`, fortranOrder: false, data };
