@@ -64,12 +64,14 @@ function checkSignature(path: string): void {
   throw new ConfigError(`${FIELD}.files: ${path} is not an HDF5 file (no HDF5 signature); set cube.format if the extension is wrong`);
 }
 
+const slash = (p: string) => (p.startsWith('/') ? p : `/${p}`);
+
 /** Every dataset in the file: path (with the leading '/') → its description for messages. */
 function listDatasets(h5: H5, file: H5File): Map<string, string> {
   const found = new Map<string, string>();
   for (const p of file.paths()) {
     const e = file.get(p);
-    if (e instanceof h5.Dataset) found.set(p.startsWith('/') ? p : `/${p}`, `${p.startsWith('/') ? p : `/${p}`} (${(e.shape ?? []).join('×') || 'scalar'} ${String(e.dtype)})`);
+    if (e instanceof h5.Dataset) found.set(slash(p), `${slash(p)} (${(e.shape ?? []).join('×') || 'scalar'} ${String(e.dtype)})`);
   }
   return found;
 }
@@ -79,8 +81,6 @@ function describeAll(found: Map<string, string>): string {
   const all = [...found.values()];
   return `it holds ${all.slice(0, 20).join(', ')}${all.length > 20 ? `, ... (${all.length} in all)` : ''}`;
 }
-
-const slash = (p: string) => (p.startsWith('/') ? p : `/${p}`);
 
 /** The dataset paths to read from each file (one path per component, or one 4D path). */
 function choosePaths(cfg: CubeConfig, files: readonly string[], found: readonly Map<string, string>[]): string[][] {
