@@ -28,7 +28,9 @@ await build({
   platform: 'node',
   target: 'node20',
   // Pure-JS dependencies are bundled (one file loads faster than yargs's and zod's dozens);
-  // native ones stay external, and so does tsx (only the source fallback uses it).
+  // native ones stay external, and so does tsx (only the source fallback uses it). h5wasm (HDF5
+  // as JavaScript with its wasm inlined) lands in its own ~6 MB chunk, imported only when an HDF5
+  // cube is read (src/io/hdf5Cube.ts), so start-up does not load it and gpu-pack/ can read HDF5.
   external: ['webgpu', '@resvg/resvg-js', 'tsx', 'gpu.js', 'vite'],
   banner: { js: "import { createRequire as __crskyRequire } from 'node:module'; const require = __crskyRequire(import.meta.url);" },
   sourcemap: true,

@@ -83,7 +83,7 @@ export interface SimulateOptions extends TrackerChoice {
 /** Back-tracks the sky through the config's field realizations: maps, C_l, dipoles, diffusion. */
 export async function simulate(request: RunRequest | Config, options: SimulateOptions = {}): Promise<SimulationResult> {
   const config = resolveRequest(request);
-  const inputs = options.inputs ?? readFieldInputs(config, options.baseDir ?? process.cwd());
+  const inputs = options.inputs ?? (await readFieldInputs(config, options.baseDir ?? process.cwd()));
   return withTracker(config, options, (tracker) =>
     runSimulation(config, tracker, { inputs, realizations: options.realizations, onProgress: options.onProgress, onRealization: options.onRealization, signal: options.signal, limits: nodeRunLimits() }),
     trackerWorkload(config),
@@ -103,7 +103,7 @@ export interface DiffusionRunOptions extends TrackerChoice {
 /** The running diffusion tensor D(t) parallel and perpendicular to B0, as `crsky diffusion`. */
 export async function diffusion(request: RunRequest | Config, options: DiffusionRunOptions = {}): Promise<DiffusionResult> {
   const config = resolveRequest(request);
-  const inputs = options.inputs ?? readFieldInputs(config, options.baseDir ?? process.cwd());
+  const inputs = options.inputs ?? (await readFieldInputs(config, options.baseDir ?? process.cwd()));
   const plan = planDiffusion(config, { rgOverLc: options.rgOverLc, tMinPc: options.tMinPc, tMaxPc: options.tMaxPc, nTimes: options.nTimes ?? 16, inputs, particles: options.particles ?? 256, limits: nodeRunLimits() });
   return withTracker(plan.config, options, (tracker) => runDiffusion(plan, tracker, { particles: options.particles ?? 256, onProgress: options.onProgress, signal: options.signal }));
 }

@@ -64,13 +64,17 @@ export const CubeSchema = z
   .object({
     files: z
       .union([z.string(), z.tuple([z.string(), z.string(), z.string()])])
-      .describe('one file with all three components (.npy of shape (3,n,n,n) or (n,n,n,3); FITS with a 4D image, NAXIS4 = 3, or three 3D image HDUs) or three files [Bx, By, Bz]; relative paths from the config file'),
-    format: z.enum(['auto', 'npy', 'fits']).default('auto').describe('file format; auto: from the extension (.npy; .fits, .fit, .fts)'),
+      .describe('one file with all three components (.npy of shape (3,n,n,n) or (n,n,n,3); FITS with a 4D image, NAXIS4 = 3, or three 3D image HDUs; HDF5 with three 3D datasets or one 4D one) or three files [Bx, By, Bz]; relative paths from the config file'),
+    format: z.enum(['auto', 'npy', 'fits', 'hdf5']).default('auto').describe('file format; auto: from the extension (.npy; .fits, .fit, .fts; .h5, .hdf5; Athena++ .athdf is refused: it holds meshblocks, not one array)'),
+    datasets: z
+      .union([z.string().min(1), z.tuple([z.string().min(1), z.string().min(1), z.string().min(1)])])
+      .optional()
+      .describe("HDF5 only: dataset paths. One file: [Bx, By, Bz] (three 3D datasets) or one path (a 4D dataset, (3,n,n,n) or (n,n,n,3)); three files: one path read in each, or one path per file. Default: Bx/By/Bz, bx/by/bz, magx/magy/magz (FLASH) or Bcc1/Bcc2/Bcc3 (Athena++ names) at the root, or the file's only dataset; float32 or float64"),
     boxPc: positive().describe('side of the cubic box, pc, > 0; node (i,j,k) sits at (i,j,k)·boxPc/n and the field repeats with period boxPc'),
     indexOrder: z
       .enum(['xyz', 'zyx'])
       .default('xyz')
-      .describe("spatial index order as written: numpy index order for .npy (a[i,j,k] at x_i,y_j,z_k for 'xyz'), NAXIS order for FITS (NAXIS1 = x for 'xyz'; a numpy [x,y,z] array saved by astropy is 'zyx')"),
+      .describe("spatial index order as written: numpy index order for .npy and HDF5 (a[i,j,k] at x_i,y_j,z_k for 'xyz'; HDF5 dims in the order h5py shows them: C-order [z,y,x] arrays, and Fortran codes' (x,y,z) arrays, which HDF5 stores reversed, are 'zyx'), NAXIS order for FITS (NAXIS1 = x for 'xyz'; a numpy [x,y,z] array saved by astropy is 'zyx')"),
     unitUG: positive().default(1).describe('field value 1 in the file is this many uG, > 0'),
     meanField: z
       .enum(['as-b0', 'subtract', 'keep'])

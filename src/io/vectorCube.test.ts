@@ -34,9 +34,9 @@ for c, name in enumerate('xyz'):
 `,
 );
 
-function readGrid(cfg: Record<string, unknown>): GridTurbulence {
+async function readGrid(cfg: Record<string, unknown>): Promise<GridTurbulence> {
   const parsed = CubeSchema.parse({ boxPc: 64, meanField: 'keep', ...cfg });
-  return cubeToField(readVectorCube(parsed, dir), { boxPc: parsed.boxPc, meanField: 'keep' }).field.turbulence as GridTurbulence;
+  return cubeToField(await readVectorCube(parsed, dir), { boxPc: parsed.boxPc, meanField: 'keep' }).field.turbulence as GridTurbulence;
 }
 
 describe('reading field cubes written by numpy and astropy', () => {
@@ -46,20 +46,21 @@ describe('reading field cubes written by numpy and astropy', () => {
     ['FITS, one 4D image with NAXIS4 = 3', { files: 'cube4d.fits' }],
     ['FITS, three image HDUs after an empty primary', { files: 'three.fits' }],
     ['three FITS files written from numpy [x, y, z] arrays (NAXIS1 = z: indexOrder zyx)', { files: ['Bx_xyz.fits', 'By_xyz.fits', 'Bz_xyz.fits'], indexOrder: 'zyx' }],
-  ])('%s: the nodes are the original grid, bit for bit', (_name, cfg) => {
-    const t = readGrid(cfg);
+  ])('%s: the nodes are the original grid, bit for bit', async (_name, cfg) => {
+    const t = await readGrid(cfg);
     expect(t.n).toBe(N);
     expect(t.spacingPc).toBe(4);
     expect(Buffer.from(t.data.buffer).equals(Buffer.from(GRID.data.buffer))).toBe(true);
   });
 
-  it('a wrong index order is not silently the same field', () => {
-    const t = readGrid({ files: 'cube4d.fits', indexOrder: 'zyx' });
+  it('a wrong index order is not silently the same field', async () => {
+    const t = await readGrid({ files: 'cube4d.fits', indexOrder: 'zyx' });
     expect(Buffer.from(t.data.buffer).equals(Buffer.from(GRID.data.buffer))).toBe(false);
   });
 
-  it('names the file and the fix when the format cannot be told or the file is missing', () => {
-    expect(() => readGrid({ files: 'cube.h5' })).toThrow(/cannot tell the format .* set cube.format/);
-    expect(() => readGrid({ files: 'missing.npy' })).toThrow(/cannot read .*missing.npy/);
+  it('names the file and the fix when the format cannot be told or the file is missing', async () => {
+    await expect(readGrid({ files: 'cube.h4' })).rejects.toThrow(/cannot tell the format .* set cube.format to 'npy', 'fits' or 'hdf5'/);
+    await expect(readGrid({ files: 'missing.npy' })).rejects.toThrow(/cannot read .*missing.npy/);
+    await expect(readGrid({ files: 'last.npy', datasets: '/B' })).rejects.toThrow(/cube.datasets = "\/B": only for HDF5 files; last.npy read as npy/);
   });
 });

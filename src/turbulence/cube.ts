@@ -42,7 +42,7 @@ export interface VectorCube {
 }
 
 /**
- * Order of the three spatial indices as the array is written: for .npy the numpy index order
+ * Order of the three spatial indices as the array is written: for .npy and HDF5 the C index order
  * (a[i, j, k] at x_i, y_j, z_k for 'xyz'); for FITS the NAXIS order (NAXIS1 = x for 'xyz').
  * Note that numpy/astropy write an array a[i, j, k] to FITS with NAXIS1 = k, so a numpy array
  * indexed [x, y, z] saved as FITS is 'zyx' there; Athena++'s athena_read gives [z, y, x] arrays.

@@ -1,10 +1,12 @@
 /**
  * The field sources of issue 15 through the CLI: a run whose turbulence is an external cube
- * (.npy files next to the config) and a run on nested grids, both end to end on the cpu backend.
- * The cube is crsky's own FFT grid written out, so the run must equal the grid run bit for bit.
+ * (.npy or HDF5 files next to the config) and a run on nested grids, both end to end on the cpu
+ * backend. The cube is crsky's own FFT grid written out, so the run must equal the grid run bit
+ * for bit.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import h5wasm from 'h5wasm/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FieldSchema } from '../../src/config/schema.ts';
 import { fieldSeed } from '../../src/config/seeds.ts';
@@ -46,6 +48,40 @@ describe('field sources in a run', () => {
     expect(b.code, b.stderr).toBe(0);
     const cl = (run: string) => Array.from(readCsv(path.join(dir, run, 'cl.csv')).columns.mean);
     expect(cl('cube')).toEqual(cl('grid'));
+  });
+
+  it("the same grid as one HDF5 file with datasets /Bx /By /Bz gives the .npy cube's C_l; a missing dataset exits 2 before anything is written", async () => {
+    const dir = makeTempDir('crsky-cube-h5-');
+    const grid = createField(FieldSchema.parse(BASE.field), fieldSeed(BASE.seed, 0));
+    if (grid.turbulence?.kind !== 'grid') throw new Error('expected a grid');
+    const { n, spacingPc, data } = grid.turbulence;
+    await h5wasm.ready;
+    const file = new h5wasm.File(path.join(dir, 'cube.h5'), 'w');
+    for (const [c, name] of ['Bx', 'By', 'Bz'].entries()) {
+      const comp = new Float32Array(n ** 3);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) comp[(i * n + j) * n + k] = data[3 * (i + n * (j + n * k)) + c];
+      fs.writeFileSync(path.join(dir, `${name}.npy`), encodeNpy(comp, [n, n, n]));
+      file.create_dataset({ name, data: comp, shape: [n, n, n] });
+    }
+    file.close();
+    const withCube = (cube: Record<string, unknown>) => ({ ...BASE, field: { ...BASE.field, turbulence: { ...BASE.field.turbulence, method: 'modes', cube: { boxPc: n * spacingPc, meanField: 'keep', ...cube } } } });
+    fs.writeFileSync(path.join(dir, 'h5.json'), JSON.stringify(withCube({ files: 'cube.h5', datasets: ['/Bx', '/By', '/Bz'] })));
+    fs.writeFileSync(path.join(dir, 'npy.json'), JSON.stringify(withCube({ files: ['Bx.npy', 'By.npy', 'Bz.npy'] })));
+    fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify(withCube({ files: 'cube.h5', datasets: ['/Bx', '/By', '/bz'] })));
+    const [a, b, bad] = await Promise.all([
+      runCli(['simulate', '--config', path.join(dir, 'h5.json'), '--out', path.join(dir, 'h5'), '--quiet'], { timeoutMs: 120_000 }),
+      runCli(['simulate', '--config', path.join(dir, 'npy.json'), '--out', path.join(dir, 'npy'), '--quiet'], { timeoutMs: 120_000 }),
+      runCli(['simulate', '--config', path.join(dir, 'bad.json'), '--out', path.join(dir, 'bad'), '--quiet']),
+    ]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const cl = (run: string) => Array.from(readCsv(path.join(dir, run, 'cl.csv')).columns.mean);
+    expect(cl('h5')).toEqual(cl('npy'));
+    expect(bad.code, bad.stderr).toBe(2);
+    expect(bad.stderr.trim()).toBe(
+      `crsky: config: field.turbulence.cube.datasets = ["/Bx","/By","/bz"]: ${path.join(dir, 'cube.h5')} has no dataset /bz; it holds /Bx (16×16×16 <f), /By (16×16×16 <f), /Bz (16×16×16 <f)`,
+    );
+    expect(fs.existsSync(path.join(dir, 'bad'))).toBe(false);
   });
 
   it('a cube whose smallest wavelength is below lMinPc is refused before anything is written (exit 2)', async () => {

@@ -19,6 +19,7 @@ const ALL: Readonly<Record<string, string>> = {
   'python3-healpy': '1.16.1-1+b2',
   'python3-numpy': '1:1.24.2-1+deb12u1',
   'python3-astropy': '5.2.1-2+deb12u1',
+  'python3-h5py': '3.7.0-8',
   'fonts-dejavu-core': '2.37-6',
   chromium: '156.0.8078.114-1~deb12u1',
 };
@@ -65,7 +66,7 @@ describe('a fresh machine: one command sets up and runs the tests', () => {
   it('with every package present it says so in one line and installs nothing', () => {
     const r = install(ALL);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.trim()).toBe('crsky: the system packages the tests need are all installed (mesa-vulkan-drivers 25.0.7-2~bpo12+1, libvulkan1, python3-healpy, python3-numpy, python3-astropy, fonts-dejavu-core, chromium)');
+    expect(r.stdout.trim()).toBe('crsky: the system packages the tests need are all installed (mesa-vulkan-drivers 25.0.7-2~bpo12+1, libvulkan1, python3-healpy, python3-numpy, python3-astropy, python3-h5py, fonts-dejavu-core, chromium)');
     expect(r.calls).toEqual([]);
   });
 

@@ -57,7 +57,7 @@ export function diffusionCommand(setExit: (code: number) => void): CommandModule
         tMinPc: args.tmin,
         tMaxPc: args.tmax,
         nTimes: args.nt,
-        inputs: readFieldInputs(config, baseDir),
+        inputs: await readFieldInputs(config, baseDir),
         particles: args.particles,
         limits: nodeRunLimits(),
         names: { prefix: 'diffusion ', particles: '--particles', nTimes: '--nt', tMax: '--tmax' },

@@ -56,7 +56,7 @@ export function simulateCommand(setExit: (code: number) => void, argv: readonly 
       const shard = args.shard !== undefined ? parseShard(args.shard) : undefined;
       const { config, baseDir } = configFromArgs(args);
       const log: LogMode = args.quiet ? 'quiet' : args.log;
-      const inputs = readFieldInputs(config, baseDir);
+      const inputs = await readFieldInputs(config, baseDir);
       const particles = nside2npix(config.particles.nside) * config.particles.perPixelSide ** 2;
       const bar = realizationBar(log, 'realizations', particles);
       let res: Awaited<ReturnType<typeof simulateToDir>>;

@@ -87,7 +87,7 @@ export async function runPoints(points: readonly ScanPoint[], opts: RunPointsOpt
         out: dir,
         resume: true,
         shard: opts.shard,
-        inputs: readFieldInputs(config, opts.baseDir),
+        inputs: await readFieldInputs(config, opts.baseDir),
         openTracker: () => opts.openTracker(config),
         onTracking: hooks.onTracking,
         onProgress: hooks.onProgress,
