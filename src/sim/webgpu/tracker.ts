@@ -739,6 +739,7 @@ export class WebGpuTracker implements Tracker, Preflight {
     let constants: KernelConstants = {};
     let buffers: GPUBuffer[] = [];
     const generated: GeneratedModule[] = [];
+    let gridSizes = '';
     if (t === null) {
       variant = 'uniform-field';
     } else if (t.kind === 'modes') {
@@ -764,6 +765,7 @@ export class WebGpuTracker implements Tracker, Preflight {
       if (grids.length > 1) {
         const finer = finerGrids(lattice.spacingPc, grids);
         generated.push({ name: `generated: finer grids ${ns.slice(1).join(', ')}`, text: finerGridsSource(finer) });
+        gridSizes = ` ${ns.join(',')}`;
       }
       const what = grids.length > 1 ? `nested grids ${ns.map((n) => `${n}³`).join(' + ')}` : `grid ${t.n}³`;
       for (let c = 0; c < 3; c++) {
@@ -778,8 +780,8 @@ export class WebGpuTracker implements Tracker, Preflight {
         layout: this.fieldLayout(variant),
         entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
       });
-      // kernels of one speed: the same variant, sizes and (nested grids) finer grid sizes
-      const rateKey = `${variant} ${JSON.stringify(constants)}${generated.filter((g) => g.name.startsWith('generated: finer')).map((g) => ` ${g.name}`).join('')}`;
+      // kernels of one speed: the same variant and sizes (nested grids: every grid's)
+      const rateKey = `${variant} ${JSON.stringify(constants)}${gridSizes}`;
       this.prepared = { field, origin: [...origin] as unknown as Vec3, lattice, variant, hasSphere, pipeline, rateKey, bindGroup, buffers };
       return this.prepared;
     } catch (e) {
