@@ -1,48 +1,4 @@
-// Field module: B = B0 + trilinear interpolation on a periodic N³ grid (appended to track.wgsl).
-// The lattice is the grid itself (Λ = grid spacing): the cell is the node index before the
-// periodic wrap and the position inside the cell is the interpolation weight, exactly as
-// evaluate.ts computes floor(x / spacing) and x / spacing - floor(x / spacing).
-//
-// One component per buffer: a 256³ grid is 64 MiB per component, which fits one storage binding
-// (128 MiB on lavapipe), where the interleaved 192 MiB would not.
-// Node (i, j, k) of component c sits at index i + N (j + N k) of grid_c, N = 2^GRID_BITS.
-
-// Bind group 1: layout.ts fieldBindGroupLayout('grid').
-@group(1) @binding(0) var<storage, read> grid_x: array<f32>;
-@group(1) @binding(1) var<storage, read> grid_y: array<f32>;
-@group(1) @binding(2) var<storage, read> grid_z: array<f32>;
-
-const GRID_MASK: u32 = (1u << GRID_BITS) - 1u;
-
-// Index of node `cell` after the periodic wrap (two's complement & mask wraps negative cells).
-fn grid_node_index(cell: vec3<i32>) -> u32 {
-  let w = bitcast<vec3<u32>>(cell) & vec3<u32>(GRID_MASK);
-  return w.x | (w.y << GRID_BITS) | (w.z << (2u * GRID_BITS));
-}
-
-fn grid_node(index: u32) -> vec3<f32> {
-  return vec3<f32>(grid_x[index], grid_y[index], grid_z[index]);
-}
-
-// Σ over the 8 corners of the cell of w_corner · B_corner, weights (1-w) or w per axis.
-fn sample_grid_trilinear(x: LatticePoint) -> vec3<f32> {
-  let c = x.cell;
-  let w = lattice_offset(x);
-  let v = vec3<f32>(1.0) - w;
-  let b000 = grid_node(grid_node_index(c));
-  let b100 = grid_node(grid_node_index(c + vec3<i32>(1, 0, 0)));
-  let b010 = grid_node(grid_node_index(c + vec3<i32>(0, 1, 0)));
-  let b110 = grid_node(grid_node_index(c + vec3<i32>(1, 1, 0)));
-  let b001 = grid_node(grid_node_index(c + vec3<i32>(0, 0, 1)));
-  let b101 = grid_node(grid_node_index(c + vec3<i32>(1, 0, 1)));
-  let b011 = grid_node(grid_node_index(c + vec3<i32>(0, 1, 1)));
-  let b111 = grid_node(grid_node_index(c + vec3<i32>(1, 1, 1)));
-  return v.x * v.y * v.z * b000 + w.x * v.y * v.z * b100
-       + v.x * w.y * v.z * b010 + w.x * w.y * v.z * b110
-       + v.x * v.y * w.z * b001 + w.x * v.y * w.z * b101
-       + v.x * w.y * w.z * b011 + w.x * w.y * w.z * b111;
-}
-
+// Field module: B = B0 + trilinear interpolation on one periodic N³ grid (grid.wgsl).
 fn magnetic_field(x: LatticePoint) -> vec3<f32> {
   return params.b0 + sample_grid_trilinear(x);
 }

@@ -136,13 +136,12 @@ export async function simulateToDir(config: Config, opts: SimulateDirOptions): P
   try {
     const t = config.field.turbulence;
     const hasTurbulence = t.brmsUG > 0;
-    if (hasTurbulence && t.method === 'nested-grids' && opened.tracker.backend !== 'cpu') {
-      throw new DeviceLimitError(`${opened.tracker.backend}: nested grids run on the cpu backend only so far (tracking.backend: 'cpu')`);
-    }
-    const gridN = !hasTurbulence ? 0 : t.cube !== undefined ? (opts.inputs.cube?.n ?? 0) : t.method === 'grid' && t.modeTableFile === undefined ? t.gridN : 0;
+    const nested = hasTurbulence && t.cube === undefined && t.method === 'nested-grids' ? (t.nestedGrids?.grids ?? []).map((g) => g.n) : [];
+    const gridN = !hasTurbulence ? 0 : t.cube !== undefined ? (opts.inputs.cube?.n ?? 0) : t.method === 'grid' && t.modeTableFile === undefined ? t.gridN : (nested[0] ?? 0);
     (opened.tracker as Tracker & Partial<Preflight>).preflight?.({
       modes: hasTurbulence && t.method === 'modes' && t.cube === undefined ? t.modes : 0,
       gridN,
+      finerGridNs: nested.slice(1),
       particles: plan.directions.length / 3,
     });
     const done = new Set(state.records.map((r) => r.index));

@@ -3,7 +3,7 @@ import { snapshotTimesPc, stepPc } from '../config/derived.ts';
 import { resolveConfig } from '../config/resolve.ts';
 import type { Config } from '../config/schema.ts';
 import { binConfig, configBins } from './spectrum.ts';
-import { trackerWorkload } from './estimate.ts';
+import { estimateRun, trackerWorkload } from './estimate.ts';
 
 function config(extra: Record<string, unknown> = {}): Config {
   return resolveConfig({ preset: 'quick', config: { realizations: 3, particles: { nside: 4 }, ...extra } as never }).config;
@@ -14,7 +14,7 @@ describe('trackerWorkload: what createTracker(auto) weighs', () => {
     const c = config();
     const steps = Math.ceil(Math.max(...snapshotTimesPc(c)) / stepPc(c));
     const w = trackerWorkload(c);
-    expect(w).toEqual({ particleSteps: 12 * 16 * c.particles.perPixelSide ** 2 * steps, fields: 3, modes: c.field.turbulence.modes, gridN: 0 });
+    expect(w).toEqual({ particleSteps: 12 * 16 * c.particles.perPixelSide ** 2 * steps, fields: 3, modes: c.field.turbulence.modes, gridN: 0, grids: 1 });
   });
 
   it('a spectrum: the bins add up; a grid gives its size and no modes; B0 only gives neither', () => {
@@ -29,5 +29,18 @@ describe('trackerWorkload: what createTracker(auto) weighs', () => {
     expect([g.modes, g.gridN]).toEqual([0, 64]);
     const b0 = trackerWorkload(config({ field: { turbulence: { brmsUG: 0 } } }));
     expect([b0.modes, b0.gridN]).toEqual([0, 0]);
+  });
+
+  it('nested grids: the first grid and the grid count; memory counts every grid (40 B per node)', () => {
+    const turbulence = {
+      method: 'nested-grids',
+      spectrum: { kind: 'kolmogorov', lMinPc: 2, lMaxPc: 128 },
+      nestedGrids: { grids: [{ n: 32, spacingPc: 4 }, { n: 16, spacingPc: 1 }], splitWavelengthsPc: [16] },
+    };
+    const c = config({ field: { turbulence } });
+    const w = trackerWorkload(c);
+    expect([w.modes, w.gridN, w.grids]).toEqual([0, 32, 2]);
+    const modes = estimateRun(config()).memoryBytes;
+    expect(estimateRun(c).memoryBytes - modes).toBe((32 ** 3 + 16 ** 3) * 40);
   });
 });

@@ -65,7 +65,11 @@ export interface RunLimits {
 
 function gridBytes(config: Config): number {
   const t = config.field.turbulence;
-  return t.brmsUG > 0 && t.method === 'grid' && t.modeTableFile === undefined ? t.gridN ** 3 * GRID_NODE_BYTES : 0;
+  if (!(t.brmsUG > 0) || t.modeTableFile !== undefined) return 0;
+  if (t.method === 'grid') return t.gridN ** 3 * GRID_NODE_BYTES;
+  // each nested grid is drawn by its own FFT, one after the other, and all are kept
+  if (t.method === 'nested-grids') return (t.nestedGrids?.grids ?? []).reduce((a, g) => a + g.n ** 3 * GRID_NODE_BYTES, 0);
+  return 0;
 }
 
 function particleBytes(snapshots: number, sphere: boolean): number {
@@ -256,6 +260,7 @@ export function trackerWorkload(config: Config): WorkloadEstimate {
     particleSteps: estimateRun(config).particleStepsPerRealization,
     fields: config.realizations,
     modes: turbulent && t.method === 'modes' ? t.modes : 0,
-    gridN: turbulent && t.method === 'grid' ? t.gridN : 0,
+    gridN: turbulent && t.method === 'grid' ? t.gridN : turbulent && t.method === 'nested-grids' ? (t.nestedGrids?.grids[0]?.n ?? 0) : 0,
+    grids: turbulent && t.method === 'nested-grids' ? (t.nestedGrids?.grids.length ?? 1) : 1,
   };
 }

@@ -101,8 +101,10 @@ export class DeviceLimitError extends Error {
 export interface JobShape {
   /** Plane-wave modes per realization (0 for none). */
   readonly modes: number;
-  /** Grid nodes per side (0 for no grid). */
+  /** Grid nodes per side (0 for no grid; the first grid's for nested grids). */
   readonly gridN: number;
+  /** Nested grids: nodes per side of each further grid (finer ones), in order; absent or empty for one grid. */
+  readonly finerGridNs?: readonly number[];
   readonly particles: number;
 }
 

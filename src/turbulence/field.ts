@@ -36,16 +36,11 @@ export interface GridTurbulence extends PeriodicGrid {
   readonly kind: 'grid';
   /**
    * Nested grids (nestedGrids.ts): further periodic grids, each with its own n and spacing,
-   * whose trilinear fields add to this grid's: dB = Σ over this grid and `finer`. A backend that
-   * does not sum them must refuse the field (hasNestedGrids), not drop them.
+   * whose trilinear fields add to this grid's: dB = Σ over this grid and `finer`. The cpu and
+   * webgpu trackers sum them; a backend that does not must refuse the field, not drop them
+   * (gpu.js refuses every grid).
    */
   readonly finer?: readonly PeriodicGrid[];
-}
-
-/** Whether the field's turbulence is a nested set of grids (more than one grid to sum). */
-export function hasNestedGrids(field: FieldData): boolean {
-  const t = field.turbulence;
-  return t !== null && t.kind === 'grid' && t.finer !== undefined && t.finer.length > 0;
 }
 
 export type TurbulenceData = ModeTurbulence | GridTurbulence;

@@ -436,4 +436,20 @@ describe('a request the GPU cannot hold', () => {
     expect(ours).toEqual([expect.stringMatching(/^crsky: webgpu: grid 512³ needs 512\.0 MiB per field component, over this device's maxStorageBufferBindingSize \d+\.\d MiB$/)]);
     expect(fs.existsSync(out)).toBe(false);
   });
+
+  // Nested grids share the three component bindings, one grid after another: 256³ + 256³ fill
+  // lavapipe's 128 MiB exactly, the third grid's 32³ goes over although each grid fits alone.
+  it('nested grids whose packed nodes exceed a binding exit 2 naming every grid and the limit, before anything is written (webgpu)', async () => {
+    const out = path.join(fx, 'bignested');
+    const grids = '{"grids":[{"n":256,"spacingPc":1},{"n":256,"spacingPc":0.25},{"n":32,"spacingPc":0.5}],"splitWavelengthsPc":[64,16]}';
+    const [r] = await runCliAll(
+      [['simulate', '--preset', 'quick', '--backend', 'webgpu', '--method', 'nested-grids', '--set', 'field.turbulence.spectrum.lMinPc=2', '--set', 'field.turbulence.spectrum.lMaxPc=256', '--set', `field.turbulence.nestedGrids=${grids}`, '--out', out]],
+      1,
+      { timeoutMs: 60_000 },
+    );
+    expect(r.code, r.stderr).toBe(2);
+    const ours = r.stderr.trim().split('\n').filter((l) => !l.startsWith('Warning:'));
+    expect(ours).toEqual([expect.stringMatching(/^crsky: webgpu: nested grids 256³ \+ 256³ \+ 32³ needs 128\.1 MiB per field component, over this device's maxStorageBufferBindingSize \d+\.\d MiB$/)]);
+    expect(fs.existsSync(out)).toBe(false);
+  });
 });

@@ -53,9 +53,16 @@ export function maxDistance(a: Float64Array, b: Float64Array): number {
 /**
  * Runs a one-off compute kernel (entry point `main`, workgroup size 1, one invocation per input
  * element) with `input` at binding 0 and a zeroed output of `outputWords` u32 per element at
- * binding 1, and returns the output. For unit tests of WGSL functions from shaders/.
+ * binding 1, and returns the output. For unit tests of WGSL functions from shaders/. `group1`:
+ * read-only storage buffers at @group(1) @binding(0, 1, ...), e.g. the grid buffers of grid.wgsl.
  */
-export async function runKernel(code: string, input: Float32Array<ArrayBuffer>, elements: number, outputWords: number): Promise<Uint32Array> {
+export async function runKernel(
+  code: string,
+  input: Float32Array<ArrayBuffer>,
+  elements: number,
+  outputWords: number,
+  group1: readonly Float32Array<ArrayBuffer>[] = [],
+): Promise<Uint32Array> {
   const gpu = await createNodeGpu();
   const adapter = await gpu.requestAdapter();
   if (!adapter) throw new Error(`webgpu: no adapter (${NO_ADAPTER_ADVICE})`);
@@ -77,10 +84,18 @@ export async function runKernel(code: string, input: Float32Array<ArrayBuffer>, 
         { binding: 1, resource: { buffer: outBuf } },
       ],
     });
+    const extra = group1.map((data) => {
+      const buffer = device.createBuffer({ size: Math.max(16, data.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+      device.queue.writeBuffer(buffer, 0, data);
+      return buffer;
+    });
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, group);
+    if (extra.length > 0) {
+      pass.setBindGroup(1, device.createBindGroup({ layout: pipeline.getBindGroupLayout(1), entries: extra.map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+    }
     pass.dispatchWorkgroups(elements);
     pass.end();
     encoder.copyBufferToBuffer(outBuf, 0, staging, 0, bytes);

@@ -12,10 +12,9 @@
  * (webgpu/cost.ts) against the float64 cpu tracker's step time (CPU_COST below).
  */
 import os from 'node:os';
-import { hasNestedGrids } from '../../turbulence/field.ts';
 import { lavapipeSeconds, type WorkloadEstimate } from '../webgpu/cost.ts';
 import { createCpuTracker } from './cpu.ts';
-import { DeviceLimitError, type Tracker } from '../types.ts';
+import type { Tracker } from '../types.ts';
 import { createNodeGpu, readShaderFile } from './webgpu.ts';
 import { NoWebGpuAdapterError, WebGpuTracker, type WebGpuTrackerOptions } from '../webgpu/tracker.ts';
 
@@ -64,7 +63,7 @@ export const CPU_MARGIN = 2;
 
 /** Estimated seconds of a run on the cpu tracker with `threads` workers (0: the calling thread). */
 export function cpuSeconds(w: WorkloadEstimate, threads: number): number {
-  const perStep = w.modes > 0 ? CPU_COST.perStepSeconds + CPU_COST.perModeSeconds * w.modes : CPU_COST.gridStepSeconds;
+  const perStep = w.modes > 0 ? CPU_COST.perStepSeconds + CPU_COST.perModeSeconds * w.modes : CPU_COST.gridStepSeconds * (w.grids ?? 1);
   return CPU_COST.startSeconds + (w.fields * w.particleSteps * perStep) / Math.max(1, threads);
 }
 
@@ -86,9 +85,9 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
     const why = e instanceof NoWebGpuAdapterError ? e.message : `webgpu: failed to start (${e instanceof Error ? e.message : String(e)})`;
     return { tracker, reason: `${why} — using cpu (${tracker.device})` };
   }
-  if (name === 'webgpu') return { tracker: refuseNestedGrids(webgpu), reason: `webgpu: requested (${webgpu.device})` };
+  if (name === 'webgpu') return { tracker: webgpu, reason: `webgpu: requested (${webgpu.device})` };
   const w = options.workload;
-  if (!webgpu.cpuAdapter || !w) return { tracker: refuseNestedGrids(webgpu), reason: `webgpu: adapter found (${webgpu.device})` };
+  if (!webgpu.cpuAdapter || !w) return { tracker: webgpu, reason: `webgpu: adapter found (${webgpu.device})` };
   const threads = options.threads ?? os.availableParallelism();
   const gpu = lavapipeSeconds(w);
   const cpu = cpuSeconds(w, threads);
@@ -98,7 +97,7 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
   // cold 2.9 s against the cpu tracker's 2.7 s, warm 1.6 s). So cpu only when it is estimated at
   // least CPU_MARGIN times faster than a cold webgpu run: tiny runs, where compiling dominates.
   if (gpu.seconds <= CPU_MARGIN * cpu) {
-    return { tracker: refuseNestedGrids(webgpu), reason: `webgpu: estimated ${gpu.seconds.toFixed(1)} s against ${cpu.toFixed(1)} s on cpu for ${estimate} (${webgpu.device}; ${gpu.detail})` };
+    return { tracker: webgpu, reason: `webgpu: estimated ${gpu.seconds.toFixed(1)} s against ${cpu.toFixed(1)} s on cpu for ${estimate} (${webgpu.device}; ${gpu.detail})` };
   }
   await webgpu.dispose();
   const tracker = createCpuTracker({ threads: options.threads });
@@ -106,17 +105,4 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
     tracker,
     reason: `cpu: estimated ${cpu.toFixed(1)} s against ${gpu.seconds.toFixed(1)} s on webgpu for ${estimate} (${tracker.device}; webgpu would run on ${webgpu.device}, ${gpu.detail})`,
   };
-}
-
-/**
- * The WebGPU kernels sample one grid; until they sum nested grids (GridTurbulence.finer), such a
- * field is refused with an error instead of running on the coarsest grid alone.
- */
-function refuseNestedGrids<T extends Tracker>(tracker: T): T {
-  const track = tracker.track.bind(tracker);
-  tracker.track = (job, onProgress, signal) =>
-    hasNestedGrids(job.field)
-      ? Promise.reject(new DeviceLimitError(`${tracker.backend}: nested grids run on the cpu backend only so far (tracking.backend: 'cpu')`))
-      : track(job, onProgress, signal);
-  return tracker;
 }

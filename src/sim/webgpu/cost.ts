@@ -23,8 +23,10 @@ export interface WorkloadEstimate {
   readonly fields: number;
   /** Plane-wave modes, 0 for a grid or B0 only. */
   readonly modes: number;
-  /** Grid nodes per side, 0 without a grid. */
+  /** Grid nodes per side, 0 without a grid (the first grid's for nested grids). */
   readonly gridN: number;
+  /** Grids summed per field evaluation: more than 1 for nested grids (default 1). */
+  readonly grids?: number;
 }
 
 /**
@@ -100,6 +102,8 @@ export function lavapipeSeconds(w: WorkloadEstimate): { seconds: number; detail:
     const compile = first.table === 'inline' ? `an inline kernel per realization, ~${inlineCompileSeconds(w.modes).toFixed(1)} s to compile each` : 'the uniform-buffer kernel';
     return { seconds, detail: `${w.modes} modes: ${compile}` };
   }
-  const seconds = c.startSeconds + c.otherCompileSeconds + (w.fields * w.particleSteps) / c.gridStepsPerSecond;
-  return { seconds, detail: w.gridN > 0 ? `grid ${w.gridN}³` : 'B0 only' };
+  // a step costs about one grid sample per grid (the sampling dominates the grid kernel)
+  const grids = w.gridN > 0 ? (w.grids ?? 1) : 1;
+  const seconds = c.startSeconds + c.otherCompileSeconds + (w.fields * w.particleSteps * grids) / c.gridStepsPerSecond;
+  return { seconds, detail: w.gridN > 0 ? (grids > 1 ? `${grids} nested grids, the first ${w.gridN}³` : `grid ${w.gridN}³`) : 'B0 only' };
 }

@@ -5,7 +5,7 @@
  * encodes the observer and the mode table in float64, and turns GPU states back into float64
  * positions.
  */
-import { MODE_A, MODE_K, MODE_PHASE, MODE_STRIDE, type FieldData } from '../../turbulence/field.ts';
+import { MODE_A, MODE_K, MODE_PHASE, MODE_STRIDE, type FieldData, type GridTurbulence } from '../../turbulence/field.ts';
 import {
   MODE_AMPLITUDE,
   MODE_BYTES,
@@ -45,12 +45,15 @@ export function maxWavenumber(table: Float64Array): number {
  * - plane waves: Λ = π / k_max (half the shortest wavelength), anchored at the observer, so each
  *   mode advances by at most half a turn per cell and the f32 part of the phase stays < 0.44 turn;
  * - grid: Λ = the grid spacing, anchored at the grid's node 0, so the cell is the node index;
+ *   nested grids: the same for the first grid (the finer ones map cells to their own nodes in the
+ *   kernel, field_nested_grids.wgsl);
  * - B0 only: Λ = 64 steps, anchored at the observer.
  */
 export function chooseLattice(field: FieldData, stepPc: number, origin: Vec3): Lattice {
   const t = field.turbulence;
   if (t?.kind === 'grid') {
     const spacing = t.spacingPc;
+    const period = latticePeriod(t);
     const cell: [number, number, number] = [0, 0, 0];
     const fraction = new Uint32Array(3);
     for (let a = 0; a < 3; a++) {
@@ -61,8 +64,11 @@ export function chooseLattice(field: FieldData, stepPc: number, origin: Vec3): L
         c += 1;
         f = 0;
       }
-      // The grid is periodic: keep the integer small.
-      cell[a] = ((c % t.n) + t.n) % t.n;
+      // The grids are periodic: keep the integer small where a whole period of cells is known.
+      cell[a] = period > 0 ? ((c % period) + period) % period : c;
+      if (!(Math.abs(cell[a]) < 2 ** 30)) {
+        throw new Error(`webgpu tracker: the observer at ${origin[a]} pc is ${cell[a]} cells of ${spacing} pc from the grids' origin, beyond the lattice's 2^30 cells`);
+      }
       fraction[a] = f;
     }
     return { spacingPc: spacing, originCell: cell, originFraction: fraction };
@@ -73,6 +79,16 @@ export function chooseLattice(field: FieldData, stepPc: number, origin: Vec3): L
     if (kmax > 0) spacing = Math.PI / kmax;
   }
   return { spacingPc: spacing, originCell: [0, 0, 0], originFraction: new Uint32Array(3) };
+}
+
+/**
+ * Cells after which every grid repeats: n for one grid; for nested grids n too when n cells (the
+ * first grid's box) hold a whole number of every finer grid's box, else 0 (none known: the
+ * observer's cell is then not reduced).
+ */
+function latticePeriod(t: GridTurbulence): number {
+  const box = t.n * t.spacingPc;
+  return (t.finer ?? []).every((g) => Number.isInteger(box / (g.n * g.spacingPc))) ? t.n : 0;
 }
 
 /** frac(v) as 32-bit fixed point (v in turns), exact wrap: round(v·2^32) mod 2^32. */

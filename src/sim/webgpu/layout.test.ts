@@ -29,6 +29,7 @@ import {
 } from './layout.ts';
 import { inlineModesSource } from './inline.ts';
 import { packModes } from './lattice.ts';
+import { finerGrids, finerGridsSource } from './nested.ts';
 import { MODE_STRIDE } from '../../turbulence/field.ts';
 import {
   boundTypes,
@@ -56,6 +57,7 @@ const SOURCES: { file: string; text: string }[] = [
   // Array counts such as MODE_COUNT come from here; structs would be checked like the others.
   { file: 'prelude (layout.ts shaderPrelude)', text: shaderPrelude({ modeCount: 3, gridBits: 4 }) },
   { file: 'inline modes (inline.ts)', text: inlineModesSource(new ArrayBuffer(MODE_BYTES), 1) },
+  { file: 'finer grids (nested.ts)', text: finerGridsSource([{ turnsInt: 1, turnsHi: 2, turnsLo: 3, bits: 4, offset: 5 }]) },
 ];
 
 function allLayouts(sources: readonly { file: string; text: string }[]): WgslLayouts {
@@ -400,6 +402,21 @@ describe('shaders/*.wgsl structs agree with layout.ts', () => {
         expect(values, `Mode(...) argument ${i} = ${m.name}`).toEqual(readMember(packed, n * MODE_BYTES + m.offset, m.type));
       });
     });
+  });
+
+  // FinerGrid lives in registers (its values are compiled in), so there is no byte layout to
+  // check; what must agree is the order: nested.ts builds FinerGrid(...) by position.
+  it('nested.ts builds FinerGrid(...) with the members of field_nested_grids.wgsl, in order', () => {
+    const members = WGSL.struct('FinerGrid').members.filter((m) => !isPadding(m.name));
+    const grids = finerGrids(2, [
+      { n: 32, spacingPc: 2, data: new Float32Array(0) },
+      { n: 16, spacingPc: 0.7, data: new Float32Array(0) },
+      { n: 8, spacingPc: 0.3, data: new Float32Array(0) },
+    ]);
+    for (const g of grids) expect(Object.keys(g)).toEqual(members.map((m) => camel(m.name)));
+    const calls = [...finerGridsSource(grids).matchAll(/sample_finer_grid\(x, FinerGrid\(([^)]*)\)\)/g)].map((m) => m[1].split(',').map((v) => Number(v.trim().replace(/u$/, ''))));
+    expect(calls).toEqual(grids.map((g) => members.map((m) => (g as unknown as Record<string, number>)[camel(m.name)])));
+    for (const m of members) expect(m.type, m.name).toBe('u32');
   });
 
   it('the byte layout comments in the .wgsl files state the computed sizes, strides and offsets', () => {

@@ -220,8 +220,9 @@ export function trackBindGroupLayout(): GPUBindGroupLayoutDescriptor {
 /**
  * How the turbulence reaches the kernel: which field module and which bindings in group 1.
  * 'modes-inline' compiles the table into the kernel (inline.ts), the fast form on lavapipe.
+ * 'nested-grids' sums further grids packed into the grid's buffers (nested.ts).
  */
-export type FieldVariant = 'uniform-field' | 'modes-inline' | 'modes-uniform' | 'modes-storage' | 'grid';
+export type FieldVariant = 'uniform-field' | 'modes-inline' | 'modes-uniform' | 'modes-storage' | 'grid' | 'nested-grids';
 
 /** Group 1: the field module's bindings (field_*.wgsl, modes_*.wgsl). */
 export function fieldBindGroupLayout(variant: FieldVariant): GPUBindGroupLayoutDescriptor {
@@ -235,13 +236,14 @@ export function fieldBindGroupLayout(variant: FieldVariant): GPUBindGroupLayoutD
     case 'modes-storage':
       return { label, entries: [compute(0, 'read-only-storage')] }; //        modes: array<Mode>
     case 'grid': //                                                          grid_x, grid_y, grid_z: array<f32>
+    case 'nested-grids': //                                                  the same, all grids one after another
       return { label, entries: [0, 1, 2].map((b) => compute(b, 'read-only-storage')) };
   }
 }
 
 /**
  * The .wgsl files that make up the kernel for a field variant, in order ('modes-inline' adds the
- * generated module of inline.ts).
+ * generated module of inline.ts, 'nested-grids' that of nested.ts).
  */
 export function shaderFiles(variant: FieldVariant): string[] {
   switch (variant) {
@@ -254,7 +256,9 @@ export function shaderFiles(variant: FieldVariant): string[] {
     case 'modes-storage':
       return ['lattice.wgsl', 'track.wgsl', 'field_modes.wgsl', 'modes_loop.wgsl', 'modes_storage.wgsl'];
     case 'grid':
-      return ['lattice.wgsl', 'track.wgsl', 'field_grid.wgsl'];
+      return ['lattice.wgsl', 'track.wgsl', 'grid.wgsl', 'field_grid.wgsl'];
+    case 'nested-grids':
+      return ['lattice.wgsl', 'track.wgsl', 'grid.wgsl', 'field_nested_grids.wgsl'];
   }
 }
 
@@ -262,7 +266,7 @@ export function shaderFiles(variant: FieldVariant): string[] {
 export interface KernelConstants {
   /** Modes in the table (modes variants). */
   readonly modeCount?: number;
-  /** log2 of the grid size N (grid variant). */
+  /** log2 of the grid size N (grid variants; of the first grid for nested grids). */
   readonly gridBits?: number;
   /** The job records sphere crossings (else the crossing test and the per-particle stop are compiled out). */
   readonly hasSphere?: boolean;

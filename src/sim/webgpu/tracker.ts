@@ -43,6 +43,7 @@ import {
 import { buildSchedule, stepStartPc, type Schedule } from './schedule.ts';
 import { inlineModesSource } from './inline.ts';
 import { chooseModeTable } from './cost.ts';
+import { finerGrids, finerGridsSource, gridBits, gridsOf, MAX_NESTED_GRIDS, packGridComponent } from './nested.ts';
 import { DispatchPacer } from './pacer.ts';
 import { kernelSource, type GeneratedModule, type ShaderLoader } from './shaders.ts';
 import type { Vec3 } from '../../config/vec3.ts';
@@ -538,19 +539,27 @@ export class WebGpuTracker implements Tracker, Preflight {
   // ------------------------------------------------------------------------------------------
   // resources
 
-  /** A grid of n³ nodes takes one storage binding per field component. */
-  private checkGrid(n: number): void {
-    const need = n * n * n * 4;
+  /**
+   * A grid of n³ nodes takes one storage binding per field component; nested grids share those
+   * three bindings, their nodes one grid after another, and at most MAX_NESTED_GRIDS of them.
+   * `ns`: every grid's n, the first (the lattice's) first.
+   */
+  private checkGrids(ns: readonly number[]): void {
+    if (ns.length > MAX_NESTED_GRIDS) {
+      throw new DeviceLimitError(`webgpu: ${ns.length} nested grids; the webgpu kernel sums at most ${MAX_NESTED_GRIDS} (use fewer grids, or tracking.backend: 'cpu')`);
+    }
+    const need = ns.reduce((s, n) => s + n * n * n * 4, 0);
     if (need > this.limits.maxStorageBufferBindingSize) {
+      const grids = ns.length === 1 ? `grid ${ns[0]}³` : `nested grids ${ns.map((n) => `${n}³`).join(' + ')}`;
       throw new DeviceLimitError(
-        `webgpu: grid ${n}³ needs ${mib(need)} per field component, over this device's maxStorageBufferBindingSize ${mib(this.limits.maxStorageBufferBindingSize)}`,
+        `webgpu: ${grids} needs ${mib(need)} per field component, over this device's maxStorageBufferBindingSize ${mib(this.limits.maxStorageBufferBindingSize)}`,
       );
     }
   }
 
   /** Checks a job's shape against the device limits before anything is drawn or written. */
   preflight(shape: JobShape): void {
-    if (shape.gridN > 0) this.checkGrid(shape.gridN);
+    if (shape.gridN > 0) this.checkGrids([shape.gridN, ...(shape.finerGridNs ?? [])]);
     if (shape.modes > 0 && this.options.modeTable === 'uniform' && shape.modes * MODE_BYTES > this.limits.maxUniformBufferBindingSize) {
       throw new DeviceLimitError(
         `webgpu: ${shape.modes} modes need ${mib(shape.modes * MODE_BYTES)} of uniform buffer; this device allows ${mib(this.limits.maxUniformBufferBindingSize)} (use modeTable 'auto' or 'storage')`,
@@ -730,6 +739,7 @@ export class WebGpuTracker implements Tracker, Preflight {
     let constants: KernelConstants = {};
     let buffers: GPUBuffer[] = [];
     const generated: GeneratedModule[] = [];
+    let gridSizes = '';
     if (t === null) {
       variant = 'uniform-field';
     } else if (t.kind === 'modes') {
@@ -746,19 +756,21 @@ export class WebGpuTracker implements Tracker, Preflight {
         buffers = [await this.createBuffer(`mode table (${count} modes)`, packed.byteLength, usage, new Uint8Array(packed))];
       }
     } else {
-      const n = t.n;
-      const bits = Math.log2(n);
-      if (!Number.isInteger(bits) || bits < 1 || bits > 10) throw new Error(`webgpu tracker: grid size must be a power of two up to 1024, got ${n}`);
-      variant = 'grid';
-      constants = { gridBits: bits };
-      const nodes = n * n * n;
-      const need = nodes * 4;
-      this.checkGrid(n);
-      if (t.data.length !== 3 * nodes) throw new Error(`webgpu tracker: grid data must hold 3·${n}³ values, got ${t.data.length}`);
-      const component = new Float32Array(nodes);
+      // one grid, or nested grids: the first on the lattice, the finer ones compiled in (nested.ts)
+      const grids = gridsOf(t);
+      const ns = grids.map((g) => g.n);
+      this.checkGrids(ns);
+      variant = grids.length > 1 ? 'nested-grids' : 'grid';
+      constants = { gridBits: gridBits(t.n) };
+      if (grids.length > 1) {
+        const finer = finerGrids(lattice.spacingPc, grids);
+        generated.push({ name: `generated: finer grids ${ns.slice(1).join(', ')}`, text: finerGridsSource(finer) });
+        gridSizes = ` ${ns.join(',')}`;
+      }
+      const what = grids.length > 1 ? `nested grids ${ns.map((n) => `${n}³`).join(' + ')}` : `grid ${t.n}³`;
       for (let c = 0; c < 3; c++) {
-        for (let i = 0; i < nodes; i++) component[i] = t.data[3 * i + c];
-        buffers.push(await this.createBuffer(`grid ${n}³ component ${'xyz'[c]}`, need, U.STORAGE | U.COPY_DST, component));
+        const component = packGridComponent(grids, c);
+        buffers.push(await this.createBuffer(`${what} component ${'xyz'[c]}`, component.byteLength, U.STORAGE | U.COPY_DST, component));
       }
     }
     try {
@@ -768,7 +780,8 @@ export class WebGpuTracker implements Tracker, Preflight {
         layout: this.fieldLayout(variant),
         entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
       });
-      const rateKey = `${variant} ${JSON.stringify(constants)}`;
+      // kernels of one speed: the same variant and sizes (nested grids: every grid's)
+      const rateKey = `${variant} ${JSON.stringify(constants)}${gridSizes}`;
       this.prepared = { field, origin: [...origin] as unknown as Vec3, lattice, variant, hasSphere, pipeline, rateKey, bindGroup, buffers };
       return this.prepared;
     } catch (e) {

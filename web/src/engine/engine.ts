@@ -146,8 +146,8 @@ export class Engine {
     this.stages = skyFormingStages(config);
     this.postSpectra();
     this.observatories.mapChanged();
-    // gpujs runs plane waves only: a grid config opens the next backend of the chain
-    const grid = config.field.turbulence.brmsUG > 0 && config.field.turbulence.method === 'grid';
+    // gpujs runs plane waves only: a grid config (one grid or nested grids) opens the next backend of the chain
+    const grid = config.field.turbulence.brmsUG > 0 && config.field.turbulence.method !== 'modes';
     if (!this.tracker || (request !== 'auto' && request !== this.backend) || (this.backend === 'gpujs' && grid)) {
       this.setState('opening');
       await this.tracker?.dispose();
