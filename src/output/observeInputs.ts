@@ -1,7 +1,8 @@
 /**
  * The inputs of `crsky observe`: the map (a run directory's mean map or any full-sky equatorial
- * HEALPix FITS map of I) and the observatories (preset names or JSON definition files). Bad input
- * is a ConfigError (exit 2) naming the option, the value and what is allowed.
+ * HEALPix FITS map of I), the observatories (preset names or JSON definition files; "," lists
+ * views side by side, "+" joins observatories into one joint view) and the events per detector.
+ * Bad input is a ConfigError (exit 2) naming the option, the value and what is allowed.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -71,35 +72,125 @@ export function readInput(input: string, label: string | undefined): InputMap {
   return { map, file, label: chosen, name };
 }
 
-/** Presets by name and JSON definitions by path, comma-separated. */
-export function parseObservatories(spec: string): Observatory[] {
-  const items = spec.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (items.length === 0) throw new ConfigError(`observe --observatory ${JSON.stringify(spec)}: name at least one of ${OBSERVATORY_NAMES.join(', ')} or a JSON file`);
-  const out: Observatory[] = [];
-  for (const item of items) {
-    let obs: Observatory;
-    if (/\.json$/i.test(item)) {
-      if (!fs.existsSync(item)) throw new ConfigError(`observe --observatory ${item}: no such file`);
-      let json: unknown;
-      try {
-        json = JSON.parse(fs.readFileSync(item, 'utf8'));
-      } catch (e) {
-        throw new ConfigError(`observe --observatory ${item}: not valid JSON (${(e as Error).message})`);
-      }
-      try {
-        obs = parseObservatory(json, `observe --observatory ${item}`);
-      } catch (e) {
-        if (e instanceof ObservatoryDefinitionError) throw new ConfigError(e.message);
-        throw e;
-      }
-    } else {
-      const preset = OBSERVATORY_PRESETS[item.toLowerCase()];
-      if (!preset) throw new ConfigError(`observe --observatory ${item}: unknown observatory; allowed: ${OBSERVATORY_NAMES.join(', ')} or a .json definition`);
-      obs = preset.observatory;
+/** One observatory, by preset name or JSON definition path (`item` is one entry of `spec`). */
+function parseOne(item: string, spec: string): Observatory {
+  if (/\.json$/i.test(item)) {
+    if (!fs.existsSync(item)) throw new ConfigError(`observe --observatory ${item}: no such file`);
+    let json: unknown;
+    try {
+      json = JSON.parse(fs.readFileSync(item, 'utf8'));
+    } catch (e) {
+      throw new ConfigError(`observe --observatory ${item}: not valid JSON (${(e as Error).message})`);
     }
-    if (out.some((o) => o.name === obs.name)) throw new ConfigError(`observe --observatory ${spec}: ${obs.name} is named twice`);
-    out.push(obs);
+    try {
+      return parseObservatory(json, `observe --observatory ${item}`);
+    } catch (e) {
+      if (e instanceof ObservatoryDefinitionError) throw new ConfigError(e.message);
+      throw e;
+    }
   }
-  return out;
+  const preset = OBSERVATORY_PRESETS[item.toLowerCase()];
+  if (!preset) {
+    // a bad name alone keeps its short message; in a "+" group the whole option value is named too
+    const where = spec.includes('+') ? `${spec}: unknown observatory ${item}` : `${item}: unknown observatory`;
+    throw new ConfigError(`observe --observatory ${where}; allowed: ${OBSERVATORY_NAMES.join(', ')} or a .json definition`);
+  }
+  return preset.observatory;
 }
 
+/** The views of --observatory: "," separates views side by side, "+" joins two or more observatories into one joint view. */
+export interface ParsedObservatories {
+  /** Each view: one observatory, or the members of a joint view (two or more, in the order given). */
+  readonly views: readonly (Observatory | readonly Observatory[])[];
+  /** Every observatory named, once each, in the order first named. */
+  readonly observatories: readonly Observatory[];
+}
+
+/** Presets by name and JSON definitions by path, comma-separated; "a+b" is a joint view of a and b. */
+export function parseObservatoryViews(spec: string): ParsedObservatories {
+  const items = spec.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (items.length === 0) throw new ConfigError(`observe --observatory ${JSON.stringify(spec)}: name at least one of ${OBSERVATORY_NAMES.join(', ')} or a JSON file`);
+  const views: (Observatory | Observatory[])[] = [];
+  const viewNames: string[] = [];
+  const distinct: Observatory[] = [];
+  const remember = (obs: Observatory) => {
+    const known = distinct.find((o) => o.name === obs.name);
+    if (!known) distinct.push(obs);
+    else if (JSON.stringify(known) !== JSON.stringify(obs)) throw new ConfigError(`observe --observatory ${spec}: two different observatories are named ${obs.name}`);
+  };
+  for (const item of items) {
+    if (item.includes('+')) {
+      const parts = item.split('+').map((s) => s.trim());
+      if (parts.length < 2 || parts.some((s) => s === '')) {
+        throw new ConfigError(`observe --observatory ${spec}: ${JSON.stringify(item)} is not a joint view; join two or more of ${OBSERVATORY_NAMES.join(', ')} or .json definitions with +, e.g. hawc+icecube`);
+      }
+      const group = parts.map((p) => parseOne(p, spec));
+      const names = group.map((o) => o.name);
+      const twice = names.find((n, i) => names.indexOf(n) !== i);
+      if (twice !== undefined) throw new ConfigError(`observe --observatory ${spec}: ${twice} is named twice in the joint view ${item}; a joint view needs two or more different observatories`);
+      const key = [...names].sort().join('+');
+      if (views.some((v) => Array.isArray(v) && [...v.map((o) => o.name)].sort().join('+') === key)) throw new ConfigError(`observe --observatory ${spec}: the joint view ${names.join('+')} is named twice`);
+      group.forEach(remember);
+      views.push(group);
+      viewNames.push(names.join('+'));
+    } else {
+      const obs = parseOne(item, spec);
+      if (viewNames.includes(obs.name)) throw new ConfigError(`observe --observatory ${spec}: ${obs.name} is named twice`);
+      remember(obs);
+      views.push(obs);
+      viewNames.push(obs.name);
+    }
+  }
+  return { views, observatories: distinct };
+}
+
+/** Presets by name and JSON definitions by path, comma-separated (no joint views: see parseObservatoryViews). */
+export function parseObservatories(spec: string): Observatory[] {
+  const { views, observatories } = parseObservatoryViews(spec);
+  if (views.some((v) => Array.isArray(v))) throw new ConfigError(`observe --observatory ${spec}: joint views (+) are not allowed here`);
+  return [...observatories];
+}
+
+/**
+ * --events: one number in [1, 1e16] for every detector (alone or in a joint view), "reference"
+ * for each preset's published data-set size, or name=N pairs, comma-separated, one per observatory
+ * named in --observatory. Undefined: no noise.
+ */
+export function parseEvents(raw: string | number | undefined, observatories: readonly Observatory[]): number | Readonly<Record<string, number>> | undefined {
+  if (raw === undefined) return undefined;
+  const text = String(raw).trim();
+  const names = observatories.map((o) => o.name);
+  const inRange = (x: number) => Number.isFinite(x) && x >= 1 && x <= 1e16;
+  const number = (s: string) => (s.trim() === '' ? NaN : Number(s));
+  if (text === 'reference') {
+    const out: Record<string, number> = {};
+    for (const o of observatories) {
+      const p = OBSERVATORY_PRESETS[o.name];
+      const ref = p && p.observatory === o ? p.referenceEvents : undefined;
+      if (!ref) {
+        const have = OBSERVATORY_NAMES.filter((n) => OBSERVATORY_PRESETS[n].referenceEvents);
+        throw new ConfigError(`observe --events reference: ${o.name} has no reference data-set size; allowed for ${have.join(', ')}, or give name=N for every observatory`);
+      }
+      out[o.name] = ref.count;
+    }
+    return out;
+  }
+  if (!text.includes('=')) {
+    const x = number(text);
+    if (!inRange(x)) throw new ConfigError(`observe --events ${text}: must be a number in [1, 1e16]`);
+    return x;
+  }
+  const out: Record<string, number> = {};
+  for (const pair of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    const m = /^([^=]+)=(.*)$/.exec(pair);
+    const name = m ? m[1].trim().toLowerCase() : '';
+    const x = m ? number(m[2]) : NaN;
+    if (!m || !names.includes(name)) throw new ConfigError(`observe --events ${text}: ${JSON.stringify(pair)} names no observatory of --observatory; allowed: name=N for each of ${names.join(', ')}`);
+    if (!inRange(x)) throw new ConfigError(`observe --events ${text}: ${name} = ${m[2]} must be a number in [1, 1e16]`);
+    if (name in out) throw new ConfigError(`observe --events ${text}: ${name} is given twice`);
+    out[name] = x;
+  }
+  const missing = names.filter((n) => !(n in out));
+  if (missing.length) throw new ConfigError(`observe --events ${text}: no event count for ${missing.join(', ')}; give name=N for each of ${names.join(', ')}`);
+  return out;
+}

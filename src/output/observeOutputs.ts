@@ -33,6 +33,8 @@ export interface ObserveRecord {
   readonly inputSha256: string;
   readonly label: string | null;
   readonly observatories: readonly Observatory[];
+  /** The views in order: an observatory's name, or "a+b" for a joint view. */
+  readonly views?: readonly string[];
   readonly options: Readonly<Record<string, number | string | null>>;
   readonly crsky: string;
   readonly createdAt: string;
@@ -43,9 +45,9 @@ export function fileSha256(file: string): string {
 }
 
 /** The inputs' identity: the same map bytes, map label and observatory definitions give the same key. */
-export function observeInputsKey(inputSha256: string, label: string | null, observatories: readonly Observatory[]): string {
+export function observeInputsKey(inputSha256: string, label: string | null, observatories: readonly Observatory[], jointViews?: readonly string[]): string {
   const defs = observatories.map((o) => ({ name: o.name, latitudeDeg: o.latitudeDeg, zenithMaxDeg: o.zenithMaxDeg, acceptance: o.acceptance }));
-  return createHash('sha256').update(JSON.stringify({ inputSha256, label, defs })).digest('hex').slice(0, 16);
+  return createHash('sha256').update(JSON.stringify(jointViews ? { inputSha256, label, defs, views: jointViews } : { inputSha256, label, defs })).digest('hex').slice(0, 16);
 }
 
 /**
@@ -72,13 +74,24 @@ const e3 = (x: number) => x.toExponential(3);
 const deg1 = (x: number) => `${x.toFixed(1)}°`;
 
 function observatoryLine(obs: Observation): string {
-  const o = obs.observatory, f = obs.fieldOfView;
-  return `${o.name} (Φ = ${o.latitudeDeg}°, θ_max = ${o.zenithMaxDeg}°): FOV ${deg1(f.decMinDeg)} < δ < ${deg1(f.decMaxDeg)} (rings ${deg1(f.ringDecMinDeg)} .. ${deg1(f.ringDecMaxDeg)}, f_sky ${f.fsky.toFixed(3)})`;
+  const f = obs.fieldOfView;
+  const band = (b: { readonly decMinDeg: number; readonly decMaxDeg: number }) => `${deg1(b.decMinDeg)} < δ < ${deg1(b.decMaxDeg)}`;
+  const site = (o: Observatory) => `Φ = ${o.latitudeDeg}°, θ_max = ${o.zenithMaxDeg}°`;
+  const rings = `(rings ${deg1(f.ringDecMinDeg)} .. ${deg1(f.ringDecMaxDeg)}, f_sky ${f.fsky.toFixed(3)})`;
+  if (!obs.joint) return `${obs.name} (${site(obs.observatory)}): FOV ${band(f)} ${rings}`;
+  const members = obs.detectors.map((d) => `${d.observatory.name}: ${site(d.observatory)}`).join('; ');
+  return `${obs.name} jointly (${members}): union FOV ${f.bands.map(band).join(' ∪ ')} ${rings}`;
 }
 
 function figureTitle(obs: Observation, inputName: string): string {
-  const events = obs.poisson ? `${obs.totalEvents.toExponential(2)} events` : 'no noise (expected counts)';
-  return `${obs.observatory.name}: relative intensity I − 1 (maximum likelihood, ${obs.maximumLikelihood.iterations} updates)\n${observatoryLine(obs)}\n${inputName}, N_side ${obs.nside}, ${events}`;
+  const events = obs.poisson
+    ? `${obs.totalEvents.toExponential(2)} events${obs.joint ? ` (${obs.detectors.map((d) => `${d.observatory.name} ${d.totalEvents.toExponential(2)}`).join(', ')})` : ''}`
+    : 'no noise (expected counts)';
+  const what = obs.joint ? 'joint maximum likelihood' : 'maximum likelihood';
+  // a joint view's full line (every member's site) is too long for a panel title
+  const f = obs.fieldOfView;
+  const line = obs.joint ? `union FOV ${f.bands.map((b) => `${deg1(b.decMinDeg)} < δ < ${deg1(b.decMaxDeg)}`).join(' ∪ ')} (f_sky ${f.fsky.toFixed(3)})` : observatoryLine(obs);
+  return `${obs.name}: relative intensity I − 1 (${what}, ${obs.maximumLikelihood.iterations} updates)\n${line}\n${inputName}, N_side ${obs.nside}, ${events}`;
 }
 
 function maskedDeviation(obs: Observation, intensity: Float64Array): Float64Array {
@@ -92,7 +105,7 @@ function mapFigureOptions(obs: Observation, inputName: string, width?: number): 
     label: 'I − 1',
     center: 0,
     frameLabel: 'equatorial (α, δ)',
-    outlineLatsDeg: [obs.fieldOfView.decMinDeg, obs.fieldOfView.decMaxDeg],
+    outlineLatsDeg: obs.fieldOfView.bands.flatMap((b) => [b.decMinDeg, b.decMaxDeg]),
     width,
   };
 }
@@ -126,14 +139,16 @@ export function observationSummary(obs: Observation): string {
   const row = (label: string, a1: number, alphaDeg: number) => `    ${label.padEnd(44)} A1 = ${e3(a1)}  α1 = ${phase(alphaDeg).toFixed(1)}°`;
   const lines = [
     observatoryLine(obs),
-    `  N_side ${obs.nside}, ${obs.nTimes} sidereal steps, ${obs.poisson ? `${obs.totalEvents.toExponential(3)} Poisson events, noise N = ${e3(s.noiseEq31)} (Eq. 31), ${e3(s.noiseEq32)} (Eq. 32)` : 'no noise (expected counts)'}`,
-    `  maximum likelihood: ${ml.iterations} updates, last largest change of I ${ml.changes.length ? e3(ml.changes[ml.changes.length - 1]) : '-'}`,
+    `  N_side ${obs.nside}, ${obs.nTimes} sidereal steps, ${obs.poisson ? `${obs.totalEvents.toExponential(3)} Poisson events${obs.joint ? ` (${obs.detectors.map((det) => `${det.observatory.name} ${det.totalEvents.toExponential(3)}`).join(', ')})` : ''}, noise N = ${e3(s.noiseEq31)} (Eq. 31), ${e3(s.noiseEq32)} (Eq. 32)` : 'no noise (expected counts)'}`,
+    `  ${obs.joint ? 'joint maximum likelihood (one intensity, each detector\'s own rates and acceptance)' : 'maximum likelihood'}: ${ml.iterations} updates, last largest change of I ${ml.changes.length ? e3(ml.changes[ml.changes.length - 1]) : '-'}`,
     '  dipole (equatorial part):',
     row('input map (full sky)', d.input.a1, d.input.alpha1Deg),
     row('RA projection, Eq. 24 (as reported)', d.raProjection.maximumLikelihood.a1Projected, d.raProjection.maximumLikelihood.alpha1Deg),
     row(`RA projection rescaled, Eq. 25 (÷${d.raProjection.maximumLikelihood.factor.toFixed(3)})`, d.raProjection.maximumLikelihood.a1, d.raProjection.maximumLikelihood.alpha1Deg),
     row('K′-corrected, Eq. 27-28', d.kPrime.maximumLikelihood.a1, d.kPrime.maximumLikelihood.alpha1Deg),
-    row('East-West, Eq. 20-23', d.eastWest.a1, d.eastWest.alpha1Deg),
+    ...(obs.joint
+      ? obs.detectors.map((det) => row(`East-West, Eq. 20-23 (${det.observatory.name} alone)`, det.eastWest.a1, det.eastWest.alpha1Deg))
+      : [row('East-West, Eq. 20-23', obs.dipoles.eastWest.a1, obs.dipoles.eastWest.alpha1Deg)]),
     row('K′-corrected on direct integration', d.kPrime.directIntegration.a1, d.kPrime.directIntegration.alpha1Deg),
     `  C_1..C_4: pseudo ${Array.from(s.pseudoCl.slice(1, 5), e3).join(' ')}; full-sky estimate (Eq. 30, l-bins of ${s.fullSky.binWidth}) ${Array.from(s.fullSky.cl.slice(1, 5), e3).join(' ')}; input ${Array.from(s.inputCl.slice(1, 5), e3).join(' ')}`,
   ];

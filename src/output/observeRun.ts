@@ -8,7 +8,7 @@ import { ConfigError } from '../config/errors.ts';
 import type { Observatory } from '../analysis/observatory/definition.ts';
 import { OBSERVATORY_PRESETS } from '../analysis/observatory/presets.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
-import { observeSky } from '../pipeline/observe.ts';
+import { observeSky, viewName, type ObservedView } from '../pipeline/observe.ts';
 import type { InputMap } from './observeInputs.ts';
 import {
   fileSha256,
@@ -27,20 +27,26 @@ export interface ObserveRunOptions {
   readonly times?: number;
   readonly lmax?: number;
   readonly iterations: number;
-  readonly events?: number;
+  /** Poisson events of every detector, or per detector name (parseEvents). */
+  readonly events?: number | Readonly<Record<string, number>>;
   readonly seed: number;
-  readonly onObservatory?: (obs: Observatory) => void;
+  readonly onObservatory?: (view: { readonly name: string }) => void;
 }
 
 /** Returns the summary text and the files written (relative to out). */
-export function observeToDir(input: InputMap, observatories: readonly Observatory[], args: ObserveRunOptions): { summary: string; written: string[] } {
+export function observeToDir(input: InputMap, views: readonly ObservedView[], args: ObserveRunOptions): { summary: string; written: string[] } {
+  const observatories: Observatory[] = [];
+  for (const v of views) for (const o of Array.isArray(v) ? v : [v as Observatory]) if (!observatories.some((x) => x.name === o.name)) observatories.push(o);
+  const names = views.map(viewName);
+  const joint = views.some((v) => Array.isArray(v));
   const inputSha256 = fileSha256(input.file);
-  const key = observeInputsKey(inputSha256, input.label, observatories);
+  // the joint views are part of the inputs' identity (a list without one keeps its earlier key)
+  const key = observeInputsKey(inputSha256, input.label, observatories, joint ? names : undefined);
   const problem = observeOutDirProblem(args.out, key);
   if (problem) throw new ConfigError(`observe --out ${args.out}: ${problem}`);
 
   const nside = args.nside;
-  const { map, observations: results } = observeSky(input.map, observatories, {
+  const { map, observations: results } = observeSky(input.map, views, {
     nside,
     nTimes: args.times,
     lmax: args.lmax,
@@ -52,7 +58,7 @@ export function observeToDir(input: InputMap, observatories: readonly Observator
 
   fs.mkdirSync(args.out, { recursive: true });
   const written: string[] = [];
-  for (const r of results) written.push(...writeObservation(path.join(args.out, r.observatory.name), r, input.name).map((f) => path.join(r.observatory.name, f)));
+  for (const r of results) written.push(...writeObservation(path.join(args.out, r.name), r, input.name).map((f) => path.join(r.name, f)));
   if (results.length >= 2) {
     let mean = 0;
     for (const v of map) mean += v;
@@ -74,7 +80,8 @@ export function observeToDir(input: InputMap, observatories: readonly Observator
     inputSha256,
     label: input.label,
     observatories,
-    options: { events: args.events ?? null, seed: args.seed, nside, times: args.times ?? 4 * nside, lmax: args.lmax ?? Math.min(3 * nside - 1, 2 * nside), iterations: args.iterations },
+    views: names,
+    options: { events: args.events === undefined ? null : typeof args.events === 'number' ? args.events : JSON.stringify(args.events), seed: args.seed, nside, times: args.times ?? 4 * nside, lmax: args.lmax ?? Math.min(3 * nside - 1, 2 * nside), iterations: args.iterations },
     crsky: crskyVersion(),
     createdAt: new Date().toISOString(),
   });

@@ -99,6 +99,78 @@ describe('crsky observe: a dipole sky through HAWC and IceCube', () => {
   });
 });
 
+describe('crsky observe: a joint view (hawc+icecube) next to its members', () => {
+  let joint: CliResult, noisy: CliResult;
+  let oj: string, on: string;
+  beforeAll(async () => {
+    oj = path.join(fx, 'obs-joint');
+    on = path.join(fx, 'obs-joint-events');
+    [joint, noisy] = await runCliAll(
+      [
+        ['observe', path.join(fx, 'sky.fits'), '--observatory', 'hawc+icecube,hawc', '--out', oj, '--iterations', '300'],
+        ['observe', path.join(fx, 'sky.fits'), '--observatory', 'hawc,icecube,hawc+icecube', '--events', 'hawc=1e6,icecube=2e6', '--seed', '5', '--out', on, '--iterations', '30'],
+      ],
+      2,
+      { timeoutMs: 120_000 },
+    );
+  }, 240_000);
+
+  it('writes hawc+icecube/ with the files of a single observatory and prints it like the others, East–West per detector', () => {
+    expect(joint.stderr).not.toMatch(/crsky:/);
+    expect(joint.code).toBe(0);
+    const perObs = ['cl.csv', 'dipole_east_west.csv', 'dipole_input.csv', 'dipole_kprime.csv', 'dipole_ra_projection.csv', 'east_west_ratio.csv', 'observed.fits', 'observed.png'];
+    expect(listFiles(oj)).toEqual([...perObs.map((f) => `hawc/${f}`), ...perObs.map((f) => `hawc+icecube/${f}`), 'observe.json', 'side-by-side.png', 'summary.txt'].sort());
+    expect(joint.stdout).toMatch(/^hawc\+icecube jointly \(hawc: Φ = 19°, θ_max = 45°; icecube: Φ = -90°, θ_max = 65°\): union FOV -90\.0° < δ < 64\.0° /m);
+    expect(joint.stdout).toMatch(/East-West, Eq\. 20-23 \(hawc alone\) .*A1 = [0-9.]+e-3  α1 = 1[12][0-9]\.[0-9]°/);
+    expect(joint.stdout).toMatch(/East-West, Eq\. 20-23 \(icecube alone\) .*A1 = [0-9.]+e-3  α1 = 1[12][0-9]\.[0-9]°/);
+    const ew = readCsv(path.join(oj, 'hawc+icecube', 'dipole_east_west.csv')).columns;
+    expect(Array.from(ew.detector)).toEqual([0, 1]);
+    expect(csvHeader(path.join(oj, 'hawc+icecube', 'east_west_ratio.csv'))).toEqual(['step', 'meridian_ra_deg', 'ratio_hawc', 'ratio_icecube']);
+    const rec = JSON.parse(fs.readFileSync(path.join(oj, 'observe.json'), 'utf8'));
+    expect(rec.views).toEqual(['hawc+icecube', 'hawc']);
+    expect(rec.observatories.map((o: { name: string }) => o.name)).toEqual(['hawc', 'icecube']);
+  });
+
+  it('the joint map covers the union field of view (~95 % of the sky at N_side 8), mean 1 per ring; K′ and Eq. 25 on it give the input dipole', () => {
+    const f = readHealpixFits(path.join(oj, 'hawc+icecube', 'observed.fits'));
+    expect(f.header.values.OBSERVAT).toBe('hawc+icecube');
+    expect(f.header.values.OBS1).toBe('hawc');
+    expect(f.header.values.OBS2).toBe('icecube');
+    const I = f.columns[0].data;
+    const seen = I.filter((v) => v !== UNSEEN);
+    expect(seen.length / I.length).toBeGreaterThan(0.9);
+    expect(Math.abs(seen.reduce((a, v) => a + v, 0) / seen.length - 1)).toBeLessThan(1e-12);
+    // the sky's north component (1e-3) divides each ring by 1 + 1e-3 sin δ: the amplitude is exact to 1e-3, the phase exactly
+    const kp = readCsv(path.join(oj, 'hawc+icecube', 'dipole_kprime.csv')).columns;
+    expect(Math.abs(kp.a1[1] / A1 - 1)).toBeLessThan(1e-3);
+    expect(Math.abs(kp.alpha1_deg[1] - ALPHA1_DEG)).toBeLessThan(1e-3);
+    const ra = readCsv(path.join(oj, 'hawc+icecube', 'dipole_ra_projection.csv')).columns;
+    expect(Math.abs(ra.a1_rescaled[1] / A1 - 1)).toBeLessThan(1e-3);
+    // Eq. 25 on the union band (−90°, 64°) and on its rings agree to the ring discretization
+    expect(Math.abs(ra.factor_eq25[1] / ra.factor_pixels[1] - 1)).toBeLessThan(0.02);
+    // at N_side 8 the two fields of view share no ring: the joint map is HAWC's own on HAWC's rings (both converged)
+    const h = readHealpixFits(path.join(oj, 'hawc', 'observed.fits')).columns[0].data;
+    for (let p = 0; p < h.length; p++) if (h[p] !== UNSEEN) expect(Math.abs(I[p] - h[p])).toBeLessThan(1e-6);
+  });
+
+  it('with --events name=N each detector draws its own count (the same Poisson stream as alone): the joint counts are the sum of the members\'', () => {
+    expect(noisy.stderr).not.toMatch(/crsky:/);
+    expect(noisy.code).toBe(0);
+    expect(noisy.stdout).toMatch(/[0-9.]+e\+6 Poisson events \(hawc [0-9.]+e\+6, icecube [0-9.]+e\+6\)/);
+    const c = (name: string) => readHealpixFits(path.join(on, name, 'observed.fits'));
+    const j = c('hawc+icecube'), h = c('hawc').columns[3].data, i = c('icecube').columns[3].data;
+    const n1 = Number(j.header.values.NEVENTS1), n2 = Number(j.header.values.NEVENTS2);
+    expect(Math.abs(n1 - 1e6)).toBeLessThan(5e3);
+    expect(Math.abs(n2 - 2e6)).toBeLessThan(7e3);
+    expect(Number(j.header.values.NEVENTS)).toBe(n1 + n2);
+    const jc = j.columns[3].data;
+    for (let p = 0; p < jc.length; p++) {
+      if (jc[p] === UNSEEN) continue;
+      expect(jc[p]).toBe((h[p] === UNSEEN ? 0 : h[p]) + (i[p] === UNSEEN ? 0 : i[p]));
+    }
+  });
+});
+
 describe('crsky observe: inputs, records and re-runs', () => {
   it('takes a run directory (last map by default, --label for another), a JSON definition, Poisson events, and re-runs into its own output', async () => {
     const o2 = path.join(fx, 'obs2');
@@ -129,6 +201,13 @@ const SKY = () => path.join(fx, 'sky.fits');
 const BAD: readonly BadCase[] = [
   { name: 'an unknown observatory', args: (o) => ['observe', SKY(), '--observatory', 'hawc,milagro', '--out', o], stderr: /^crsky: observe --observatory milagro: unknown observatory; allowed: icecube, icetop, hawc, tibet, argo-ybj, lhaaso-km2a or a \.json definition$/ },
   { name: 'an observatory named twice', args: (o) => ['observe', SKY(), '--observatory', 'hawc,hawc', '--out', o], stderr: /^crsky: observe --observatory hawc,hawc: hawc is named twice$/ },
+  { name: 'an unknown observatory in a joint view', args: (o) => ['observe', SKY(), '--observatory', 'hawc+milagro', '--out', o], stderr: /^crsky: observe --observatory hawc\+milagro: unknown observatory milagro; allowed: icecube, icetop, hawc, tibet, argo-ybj, lhaaso-km2a or a \.json definition$/ },
+  { name: 'a joint view of one', args: (o) => ['observe', SKY(), '--observatory', 'icecube,hawc+', '--out', o], stderr: /^crsky: observe --observatory icecube,hawc\+: "hawc\+" is not a joint view; join two or more of icecube, icetop, hawc, tibet, argo-ybj, lhaaso-km2a or \.json definitions with \+, e\.g\. hawc\+icecube$/ },
+  { name: 'an observatory twice in a joint view', args: (o) => ['observe', SKY(), '--observatory', 'hawc+hawc', '--out', o], stderr: /^crsky: observe --observatory hawc\+hawc: hawc is named twice in the joint view hawc\+hawc; a joint view needs two or more different observatories$/ },
+  { name: 'the same joint view twice', args: (o) => ['observe', SKY(), '--observatory', 'hawc+icecube,icecube+hawc', '--out', o], stderr: /^crsky: observe --observatory hawc\+icecube,icecube\+hawc: the joint view icecube\+hawc is named twice$/ },
+  { name: 'events for some detectors only', args: (o) => ['observe', SKY(), '--observatory', 'hawc+icecube', '--events', 'hawc=1e6', '--out', o], stderr: /^crsky: observe --events hawc=1e6: no event count for icecube; give name=N for each of hawc, icecube$/ },
+  { name: 'events for an observatory not observed', args: (o) => ['observe', SKY(), '--observatory', 'hawc+icecube', '--events', 'hawc=1e6,tibet=1e6', '--out', o], stderr: /^crsky: observe --events hawc=1e6,tibet=1e6: "tibet=1e6" names no observatory of --observatory; allowed: name=N for each of hawc, icecube$/ },
+  { name: 'reference events for a preset without them', args: (o) => ['observe', SKY(), '--observatory', 'icecube+icetop', '--events', 'reference', '--out', o], stderr: /^crsky: observe --events reference: icetop has no reference data-set size; allowed for icecube, hawc, tibet, or give name=N for every observatory$/ },
   { name: 'zero events', args: (o) => ['observe', SKY(), '--observatory', 'hawc', '--events', '0', '--out', o], stderr: /^crsky: observe --events 0: must be a number in \[1, 1e16\]$/ },
   { name: 'N_side not a power of two', args: (o) => ['observe', SKY(), '--observatory', 'hawc', '--nside', '6', '--out', o], stderr: /^crsky: observe --nside 6: must be a power of 2 in \[4, 8\] \(the map has N_side 8\)$/ },
   { name: 'N_side finer than the map', args: (o) => ['observe', SKY(), '--observatory', 'hawc', '--nside', '16', '--out', o], stderr: /^crsky: observe --nside 16: must be a power of 2 in \[4, 8\]/ },

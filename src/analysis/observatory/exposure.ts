@@ -138,25 +138,32 @@ export function exposureMap(cube: SiderealCube): Float64Array {
  * δ1′ < δ < δ2′ with the same area as its rings (the area above a ring boundary is exact on
  * HEALPix, so these are the edges to put into Eq. 25 and 27), and the sky fraction.
  */
-export function cubeFieldOfView(cube: SiderealCube): {
+export function cubeFieldOfView(cube: SiderealCube): FieldOfViewRings {
+  return ringsFieldOfView(cube.nside, cube.fovRings, cube.fovMask);
+}
+
+export interface FieldOfViewRings {
   readonly ringDecMinDeg: number;
   readonly ringDecMaxDeg: number;
   readonly bandDecMinDeg: number;
   readonly bandDecMaxDeg: number;
   readonly fsky: number;
-} {
-  const info = ringInfo(cube.nside);
-  if (cube.fovRings.length === 0) return { ringDecMinDeg: NaN, ringDecMaxDeg: NaN, bandDecMinDeg: NaN, bandDecMaxDeg: NaN, fsky: 0 };
+}
+
+/** cubeFieldOfView for any set of whole rings (e.g. the union of several detectors'); the band edges are NaN unless the rings are contiguous. */
+export function ringsFieldOfView(nside: number, fovRings: Int32Array, fovMask: Uint8Array): FieldOfViewRings {
+  const info = ringInfo(nside);
+  if (fovRings.length === 0) return { ringDecMinDeg: NaN, ringDecMaxDeg: NaN, bandDecMinDeg: NaN, bandDecMaxDeg: NaN, fsky: 0 };
   const deg = (x: number) => (x * 180) / Math.PI;
-  const r0 = cube.fovRings[0], r1 = cube.fovRings[cube.fovRings.length - 1];
-  const npix = cube.fovMask.length;
+  const r0 = fovRings[0], r1 = fovRings[fovRings.length - 1];
+  const npix = fovMask.length;
   const above = info.firstPix[r0];
   const through = info.firstPix[r1] + info.nPix[r1];
   // pixels above the first ring and through the last one fix the band's z edges (if there are no gaps)
-  const contiguous = r1 - r0 + 1 === cube.fovRings.length;
+  const contiguous = r1 - r0 + 1 === fovRings.length;
   const s2 = contiguous ? 1 - (2 * above) / npix : NaN, s1 = contiguous ? 1 - (2 * through) / npix : NaN;
   let n = 0;
-  for (let p = 0; p < npix; p++) n += cube.fovMask[p];
+  for (let p = 0; p < npix; p++) n += fovMask[p];
   return {
     ringDecMinDeg: deg(Math.atan2(info.z[r1], info.sinTheta[r1])),
     ringDecMaxDeg: deg(Math.atan2(info.z[r0], info.sinTheta[r0])),

@@ -17,6 +17,13 @@ export function kPrime1111(decMinDeg: number, decMaxDeg: number): number {
   return (3 * (s2 - s1) + s1 ** 3 - s2 ** 3) / 4;
 }
 
+/** Eq. 27 for a field of view of disjoint bands (the integral is additive over them). */
+export function kPrime1111Bands(bands: readonly { readonly decMinDeg: number; readonly decMaxDeg: number }[]): number {
+  let k = 0;
+  for (const b of bands) k += kPrime1111(b.decMinDeg, b.decMaxDeg);
+  return k;
+}
+
 export interface KPrimeDipole {
   readonly a1: number;
   readonly alpha1Deg: number;

@@ -12,6 +12,13 @@
  *   5. the dipole by the right-ascension projection (Eq. 24–25), the K′
  *      correction (Eq. 27–28) and the East–West method (Eq. 20–23)           raProjection.ts, ...
  * The input is a relative-intensity map I (RING order, equatorial, full sky, I > 0).
+ *
+ * `observeJoint` does the same for two or more detectors observed jointly (ApJ 871, 96: HAWC +
+ * IceCube): each detector's own cells and events (its own Poisson stream), one joint
+ * reconstruction of I over the union of their fields of view (reconstruction.ts), and the
+ * spectra and dipoles of that one map on the union. The East–West method works in a detector's
+ * local frame on its own counts, so a joint observation reports it per detector
+ * (`detectors[d].eastWest`) and `dipoles.eastWest` is null. `observeMap` is the one-detector case.
  */
 import { dipoleFromMap, equatorialDipole } from '../dipole.ts';
 import { eventNoiseLevel, poissonNoiseLevel } from '../ensemble.ts';
@@ -21,11 +28,11 @@ import { ringWeightMultipoles, transferMatrix } from './coupling.ts';
 import { fieldOfView, type Observatory } from './definition.ts';
 import { eastWestDipole, type EastWestDipole } from './eastWest.ts';
 import { expectedCounts, poissonCounts } from './events.ts';
-import { cubeFieldOfView, exposureMap, siderealCube } from './exposure.ts';
+import { exposureMap, ringsFieldOfView, siderealCube, type SiderealCube } from './exposure.ts';
 import { kPrimeDipole, type KPrimeDipole } from './kPrimeDipole.ts';
 import { expectedPseudoCl, fullSkyCl, poissonNoiseSpectrum, pseudoCl, type FullSkyEstimate } from './pseudoCl.ts';
 import { raProjectionDipole, type RaProjectionDipole } from './raProjection.ts';
-import { directIntegration, maximumLikelihood, type Reconstruction } from './reconstruction.ts';
+import { jointDirectIntegration, jointMaximumLikelihood, oneDetector as single, unionFieldOfView, type JointReconstruction, type Reconstruction } from './reconstruction.ts';
 
 export interface ObserveOptions {
   /** Sidereal steps per day (default 4·N_side: one equatorial pixel width per step). */
@@ -66,63 +73,165 @@ export interface ObservedSpectrum {
   readonly noiseEq32: number;
 }
 
-export interface Observation {
+/** A field of view: the nominal declination bands (merged), their outer edges, the rings used and the sky fraction. */
+export interface ObservedFieldOfView {
+  /** Nominal δ1, δ2 (Φ ∓ θ_max) of one detector; for a joint view the lowest δ1 and highest δ2 of the union. */
+  readonly decMinDeg: number;
+  readonly decMaxDeg: number;
+  /** The nominal bands, south first, overlapping ones merged (one for a single detector). */
+  readonly bands: readonly { readonly decMinDeg: number; readonly decMaxDeg: number }[];
+  /** Declinations of the southernmost and northernmost ring used, and the sky fraction of all rings used. */
+  readonly ringDecMinDeg: number;
+  readonly ringDecMaxDeg: number;
+  readonly fsky: number;
+}
+
+/** What belongs to one detector of an observation (the only one, or one of a joint view). */
+export interface DetectorObservation {
   readonly observatory: Observatory;
+  readonly fieldOfView: ObservedFieldOfView;
+  /** Its events over the day (expected values without events). */
+  readonly totalEvents: number;
+  /** The East–West dipole of its own counts (Eq. 20–23: the detector's local frame). */
+  readonly eastWest: EastWestDipole;
+}
+
+interface ObservationCommon {
+  /** The observatory's name, or the members' joined by "+" for a joint view (also the output folder). */
+  readonly name: string;
+  /** One detector, or the members of a joint view in the order given. */
+  readonly detectors: readonly DetectorObservation[];
   readonly nside: number;
   readonly nTimes: number;
-  /** Nominal δ1, δ2 (Φ ∓ θ_max) and the rings actually used. */
-  readonly fieldOfView: { readonly decMinDeg: number; readonly decMaxDeg: number; readonly ringDecMinDeg: number; readonly ringDecMaxDeg: number; readonly fsky: number };
+  /** The field of view of the map: the detector's, or the union of the members'. */
+  readonly fieldOfView: ObservedFieldOfView;
+  /**
+   * One detector: its mean acceptance over the sidereal day. Joint: Σ_d E_d ε_d / Σ_p ε_d(p)
+   * (each detector's exposure ε_d weighted by its expected events E_d), scaled to a maximum of 1.
+   */
   readonly exposure: Float64Array;
   readonly mask: Uint8Array;
-  /** Events per equatorial pixel over the day (expected values without `events`). */
+  /** Events per equatorial pixel over the day, all detectors together (expected values without `events`). */
   readonly counts: Float64Array;
   readonly totalEvents: number;
   readonly poisson: boolean;
+  readonly spectrum: ObservedSpectrum;
+}
+
+interface ObservedDipoles {
+  /** The input map's own dipole, projected on the equatorial plane (least squares, full sky). */
+  readonly input: EquatorialDipoleComponents;
+  readonly raProjection: { readonly directIntegration: RaProjectionDipole; readonly maximumLikelihood: RaProjectionDipole };
+  readonly kPrime: { readonly directIntegration: KPrimeDipole; readonly maximumLikelihood: KPrimeDipole };
+}
+
+/** One observatory's observation. */
+export interface SingleObservation extends ObservationCommon {
+  readonly joint: false;
+  readonly observatory: Observatory;
   readonly directIntegration: Reconstruction;
   readonly maximumLikelihood: Reconstruction;
-  readonly spectrum: ObservedSpectrum;
-  readonly dipoles: {
-    /** The input map's own dipole, projected on the equatorial plane (least squares, full sky). */
-    readonly input: EquatorialDipoleComponents;
-    readonly raProjection: { readonly directIntegration: RaProjectionDipole; readonly maximumLikelihood: RaProjectionDipole };
-    readonly kPrime: { readonly directIntegration: KPrimeDipole; readonly maximumLikelihood: KPrimeDipole };
-    readonly eastWest: EastWestDipole;
-  };
+  readonly dipoles: ObservedDipoles & { readonly eastWest: EastWestDipole };
+}
+
+/** Two or more observatories' joint observation: one map on the union of their fields of view. */
+export interface JointObservation extends ObservationCommon {
+  readonly joint: true;
+  readonly directIntegration: JointReconstruction;
+  readonly maximumLikelihood: JointReconstruction;
+  /** No joint East–West dipole: it is per detector, in `detectors[d].eastWest`. */
+  readonly dipoles: ObservedDipoles & { readonly eastWest: null };
+}
+
+export type Observation = SingleObservation | JointObservation;
+
+/** One detector of `observeJoint`: the observatory and, for Poisson noise, its own event count and random stream. */
+export interface JointMember {
+  readonly observatory: Observatory;
+  /** Poisson events of this detector; without it the counts are their expectation (then for every member). */
+  readonly events?: number;
+  readonly random?: () => number;
+}
+
+export type JointObserveOptions = Omit<ObserveOptions, 'events' | 'random'>;
+
+/** The nominal bands δ1 < δ < δ2 of the observatories, sorted, overlapping or touching ones merged. */
+export function mergedBands(observatories: readonly Observatory[]): { decMinDeg: number; decMaxDeg: number }[] {
+  const bands = observatories.map((o) => ({ ...fieldOfView(o) })).sort((a, b) => a.decMinDeg - b.decMinDeg);
+  const out: { decMinDeg: number; decMaxDeg: number }[] = [];
+  for (const b of bands) {
+    const last = out[out.length - 1];
+    if (last && b.decMinDeg <= last.decMaxDeg) last.decMaxDeg = Math.max(last.decMaxDeg, b.decMaxDeg);
+    else out.push(b);
+  }
+  return out;
 }
 
 /** Everything an observatory would report of the sky `map` (see the file header). */
-export function observeMap(map: ArrayLike<number>, observatory: Observatory, opts: ObserveOptions = {}): Observation {
+export function observeMap(map: ArrayLike<number>, observatory: Observatory, opts: ObserveOptions = {}): SingleObservation {
+  return observeDetectors(map, [{ observatory, events: opts.events, random: opts.random }], opts) as SingleObservation;
+}
+
+/**
+ * Everything two or more observatories observing jointly would report of the sky `map`: one
+ * maximum-likelihood reconstruction of all their data over the union of their fields of view.
+ */
+export function observeJoint(map: ArrayLike<number>, members: readonly JointMember[], opts: JointObserveOptions = {}): JointObservation {
+  if (members.length < 2) throw new RangeError(`observeJoint: a joint view needs at least two observatories, got ${members.length}`);
+  const names = members.map((m) => m.observatory.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new RangeError(`observeJoint: ${twice} is named twice`);
+  return observeDetectors(map, members, opts) as JointObservation;
+}
+
+function observeDetectors(map: ArrayLike<number>, members: readonly JointMember[], opts: JointObserveOptions): Observation {
   const nside = npix2nside(map.length);
   const nTimes = opts.nTimes ?? 4 * nside;
   const lmax = opts.lmax ?? Math.min(3 * nside - 1, 2 * nside);
   for (let p = 0; p < map.length; p++) {
     if (!(map[p] > 0) || !Number.isFinite(map[p])) throw new RangeError(`observeMap: pixel ${p} is ${map[p]}; a relative intensity must be finite and > 0`);
   }
-  const cube = siderealCube(observatory, nside, nTimes);
-  if (cube.fovRings.length === 0) throw new RangeError(`observeMap: ${observatory.name} sees no complete declination ring at N_side ${nside}`);
-  const events = opts.events;
-  const mu = expectedCounts(cube, map, events ?? 1e12);
-  let cells = mu;
-  if (events !== undefined) {
-    if (!opts.random) throw new RangeError('observeMap: Poisson events need a random source');
-    cells = poissonCounts(mu, opts.random);
-  }
+  const poisson = members[0].events !== undefined;
+  if (members.some((m) => (m.events !== undefined) !== poisson)) throw new RangeError('observeJoint: give events for every member or for none');
+  const cubes: SiderealCube[] = [];
+  const cellCounts: Float64Array[] = [];
+  const expected: number[] = [];
   const counts = new Float64Array(map.length);
-  let totalEvents = 0;
-  for (let c = 0; c < cells.length; c++) {
-    counts[cube.cellPixel[c]] += cells[c];
-    totalEvents += cells[c];
+  const perDetectorEvents: number[] = [];
+  for (const m of members) {
+    const cube = siderealCube(m.observatory, nside, nTimes);
+    if (cube.fovRings.length === 0) throw new RangeError(`observeMap: ${m.observatory.name} sees no complete declination ring at N_side ${nside}`);
+    const mu = expectedCounts(cube, map, m.events ?? 1e12);
+    let cells = mu;
+    if (m.events !== undefined) {
+      if (!m.random) throw new RangeError('observeMap: Poisson events need a random source');
+      cells = poissonCounts(mu, m.random);
+    }
+    let total = 0;
+    for (let c = 0; c < cells.length; c++) {
+      counts[cube.cellPixel[c]] += cells[c];
+      total += cells[c];
+    }
+    cubes.push(cube);
+    cellCounts.push(cells);
+    expected.push(m.events ?? 1e12);
+    perDetectorEvents.push(total);
   }
-  const di = directIntegration(cube, cells);
-  const ml = maximumLikelihood(cube, cells, { iterations: opts.iterations ?? 100, relativeTolerance: opts.relativeTolerance ?? 1e-6 });
+  const totalEvents = perDetectorEvents.reduce((a, b) => a + b, 0);
+  const data = cubes.map((cube, d) => ({ cube, counts: cellCounts[d] }));
+  const joint = members.length > 1;
+  const diJ = jointDirectIntegration(data);
+  const mlJ = jointMaximumLikelihood(data, { iterations: opts.iterations ?? 100, relativeTolerance: opts.relativeTolerance ?? 1e-6 });
+  const di = joint ? diJ : single(diJ);
+  const ml = joint ? mlJ : single(mlJ);
 
-  const mask = cube.fovMask;
+  const { fovMask: mask, fovRings } = unionFieldOfView(cubes);
   const deviation = Float64Array.from(ml.intensity, (v, p) => (mask[p] ? v - 1 : 0));
   const pseudo = pseudoCl(deviation, mask, lmax);
-  const noise = events !== undefined ? poissonNoiseSpectrum(counts, mask, lmax) : new Float64Array(lmax + 1);
+  const noise = poisson ? poissonNoiseSpectrum(counts, mask, lmax) : new Float64Array(lmax + 1);
   const m = transferMatrix(ringWeightMultipoles(mask, 2 * lmax), lmax);
   const inputCl = anafast(map, { lmax });
-  const fov = cubeFieldOfView(cube);
+  const fov = ringsFieldOfView(nside, fovRings, mask);
   const spectrum: ObservedSpectrum = {
     lmax,
     pseudoCl: pseudo,
@@ -130,30 +239,46 @@ export function observeMap(map: ArrayLike<number>, observatory: Observatory, opt
     fullSky: fullSkyCl(pseudo, noise, m, lmax, opts.binWidth),
     inputCl,
     expectedPseudoCl: expectedPseudoCl(inputCl, noise, m, lmax),
-    noiseEq31: events !== undefined ? poissonNoiseLevel(counts, mask) : 0,
-    noiseEq32: events !== undefined ? eventNoiseLevel(totalEvents, fov.fsky) : 0,
+    noiseEq31: poisson ? poissonNoiseLevel(counts, mask) : 0,
+    noiseEq32: poisson ? eventNoiseLevel(totalEvents, fov.fsky) : 0,
   };
   const fit = dipoleFromMap(map, { relative: true });
   const d0h = fit.vector[0], d6h = fit.vector[1];
   const input = { ...equatorialDipole(fit.vector), d0h, d6h };
-  return {
-    observatory,
-    nside,
-    nTimes,
-    fieldOfView: { ...fieldOfView(observatory), ringDecMinDeg: fov.ringDecMinDeg, ringDecMaxDeg: fov.ringDecMaxDeg, fsky: fov.fsky },
-    exposure: exposureMap(cube),
-    mask,
-    counts,
-    totalEvents,
-    poisson: events !== undefined,
-    directIntegration: di,
-    maximumLikelihood: ml,
-    spectrum,
-    dipoles: {
-      input,
-      raProjection: { directIntegration: raProjectionDipole(di.intensity, mask), maximumLikelihood: raProjectionDipole(ml.intensity, mask) },
-      kPrime: { directIntegration: kPrimeDipole(di.intensity, mask), maximumLikelihood: kPrimeDipole(ml.intensity, mask) },
-      eastWest: eastWestDipole(cube, cells),
-    },
+  const detectors: DetectorObservation[] = members.map((mb, d) => {
+    const f = ringsFieldOfView(nside, cubes[d].fovRings, cubes[d].fovMask);
+    const nominal = fieldOfView(mb.observatory);
+    return {
+      observatory: mb.observatory,
+      fieldOfView: { ...nominal, bands: [nominal], ringDecMinDeg: f.ringDecMinDeg, ringDecMaxDeg: f.ringDecMaxDeg, fsky: f.fsky },
+      totalEvents: perDetectorEvents[d],
+      eastWest: eastWestDipole(cubes[d], cellCounts[d]),
+    };
+  });
+  const bands = mergedBands(members.map((mb) => mb.observatory));
+  const fieldOfViewAll: ObservedFieldOfView = joint
+    ? { decMinDeg: bands[0].decMinDeg, decMaxDeg: bands[bands.length - 1].decMaxDeg, bands, ringDecMinDeg: fov.ringDecMinDeg, ringDecMaxDeg: fov.ringDecMaxDeg, fsky: fov.fsky }
+    : detectors[0].fieldOfView;
+  let exposure: Float64Array;
+  if (!joint) exposure = exposureMap(cubes[0]);
+  else {
+    exposure = new Float64Array(map.length);
+    cubes.forEach((cube, d) => {
+      const e = exposureMap(cube);
+      let s = 0;
+      for (let p = 0; p < e.length; p++) s += e[p];
+      for (let p = 0; p < e.length; p++) exposure[p] += (expected[d] * e[p]) / s;
+    });
+    let mx = 0;
+    for (let p = 0; p < exposure.length; p++) mx = Math.max(mx, exposure[p]);
+    for (let p = 0; p < exposure.length; p++) exposure[p] /= mx;
+  }
+  const common = { name: members.map((mb) => mb.observatory.name).join('+'), detectors, nside, nTimes, fieldOfView: fieldOfViewAll, exposure, mask, counts, totalEvents, poisson, spectrum };
+  const dipoles = {
+    input,
+    raProjection: { directIntegration: raProjectionDipole(di.intensity, mask), maximumLikelihood: raProjectionDipole(ml.intensity, mask) },
+    kPrime: { directIntegration: kPrimeDipole(di.intensity, mask), maximumLikelihood: kPrimeDipole(ml.intensity, mask) },
   };
+  if (joint) return { ...common, joint: true, directIntegration: diJ, maximumLikelihood: mlJ, dipoles: { ...dipoles, eastWest: null } };
+  return { ...common, joint: false, observatory: members[0].observatory, directIntegration: single(diJ), maximumLikelihood: single(mlJ), dipoles: { ...dipoles, eastWest: detectors[0].eastWest } };
 }

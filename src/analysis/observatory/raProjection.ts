@@ -14,9 +14,22 @@ import { ringInfo } from '../healpix.ts';
 
 /** Eq. 25's factor Ã1/A1 for the band δ1 < δ < δ2 (degrees). */
 export function declinationAverageFactor(decMinDeg: number, decMaxDeg: number): number {
-  const d1 = (decMinDeg * Math.PI) / 180, d2 = (decMaxDeg * Math.PI) / 180;
-  const s1 = Math.sin(d1), s2 = Math.sin(d2), c1 = Math.cos(d1), c2 = Math.cos(d2);
-  return (d1 - d2 + c1 * s1 - c2 * s2) / (2 * (s1 - s2));
+  return declinationAverageFactorBands([{ decMinDeg, decMaxDeg }]);
+}
+
+/**
+ * Eq. 25's factor for a field of view of disjoint bands (e.g. the union of two detectors'): the
+ * mean of cos δ over their area, Σ_b (δ1 − δ2 + c1 s1 − c2 s2) / Σ_b 2 (s1 − s2); for one band Eq. 25.
+ */
+export function declinationAverageFactorBands(bands: readonly { readonly decMinDeg: number; readonly decMaxDeg: number }[]): number {
+  let num = 0, den = 0;
+  for (const b of bands) {
+    const d1 = (b.decMinDeg * Math.PI) / 180, d2 = (b.decMaxDeg * Math.PI) / 180;
+    const s1 = Math.sin(d1), s2 = Math.sin(d2), c1 = Math.cos(d1), c2 = Math.cos(d2);
+    num += d1 - d2 + c1 * s1 - c2 * s2;
+    den += 2 * (s1 - s2);
+  }
+  return num / den;
 }
 
 export interface RaProjectionDipole {

@@ -117,10 +117,10 @@ export class ObservatoryView {
     const d = o.dipoles;
     const ml = d.raProjection.maximumLikelihood;
     const f = o.fieldOfView;
-    const raster = rasterizeObserved(o.maximumLikelihood.intensity, o.mask, this.request, `${o.observatory.name}: ${title}`, [f.decMinDeg, f.decMaxDeg]);
+    const raster = rasterizeObserved(o.maximumLikelihood.intensity, o.mask, this.request, `${o.name}: ${title}`, [f.decMinDeg, f.decMaxDeg]);
     const dip = (x: { readonly a1: number; readonly alpha1Deg: number }) => ({ a1: x.a1, alpha1Deg: x.alpha1Deg });
     const observation: ObservedSummary = {
-      name: o.observatory.name,
+      name: o.name,
       version,
       nside: o.nside,
       nTimes: o.nTimes,
@@ -144,7 +144,7 @@ export class ObservatoryView {
         raRescaled: { a1: ml.a1, alpha1Deg: ml.alpha1Deg },
         raFactor: ml.factor,
         kPrime: dip(d.kPrime.maximumLikelihood),
-        eastWest: dip(d.eastWest),
+        eastWest: dip(o.detectors[0].eastWest),
         kPrimeDirect: dip(d.kPrime.directIntegration),
       },
       raster,
