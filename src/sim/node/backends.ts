@@ -89,7 +89,7 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
   const w = options.workload;
   if (!webgpu.cpuAdapter || !w) return { tracker: webgpu, reason: `webgpu: adapter found (${webgpu.device})` };
   const threads = options.threads ?? os.availableParallelism();
-  const gpu = lavapipeSeconds(w);
+  const gpu = lavapipeSeconds(w, webgpu.subgroups);
   const cpu = cpuSeconds(w, threads);
   const estimate = `${w.fields} × ${w.particleSteps.toExponential(2)} particle-steps`;
   // The webgpu estimate assumes every kernel compiles; Mesa's shader cache spares that when the
