@@ -12,7 +12,7 @@
  * (webgpu/cost.ts) against the float64 cpu tracker's step time (CPU_COST below).
  */
 import os from 'node:os';
-import { lavapipeSeconds, type WorkloadEstimate } from '../webgpu/cost.ts';
+import { LANES_MIN_MODES, lavapipeSeconds, type WorkloadEstimate } from '../webgpu/cost.ts';
 import { createCpuTracker } from './cpu.ts';
 import type { Tracker } from '../types.ts';
 import { createNodeGpu, readShaderFile } from './webgpu.ts';
@@ -78,7 +78,9 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
     const w = options.workload;
     const kernels = w ? (w.modes > 0 ? 'modes' : 'grid') : undefined;
     const env = { gpu: options.gpu ?? (await createNodeGpu({ kernels })), loadShader: readShaderFile };
-    webgpu = await WebGpuTracker.create(env, options.webgpu, NO_ADAPTER_ADVICE);
+    // subgroups only for tables that may be spread over them (cost.ts compiledForm)
+    const subgroups = options.webgpu?.subgroups ?? (w ? w.modes >= LANES_MIN_MODES : true);
+    webgpu = await WebGpuTracker.create(env, { ...options.webgpu, subgroups }, NO_ADAPTER_ADVICE);
   } catch (e) {
     if (name === 'webgpu') throw e;
     const tracker = createCpuTracker({ threads: options.threads });

@@ -86,6 +86,12 @@ export interface WebGpuTrackerOptions {
    */
   readonly sleepBeforeAwait?: boolean;
   readonly powerPreference?: GPUPowerPreference;
+  /**
+   * Ask for the 'subgroups' feature where the adapter has it (default true): the 'lanes' table
+   * needs it. createTracker leaves it out for workloads of fewer than LANES_MIN_MODES modes (and
+   * grids), which never use it: no feature beyond what the kernels need.
+   */
+  readonly subgroups?: boolean;
 }
 
 /** What `createTracker` and users see when WebGPU has no adapter. */
@@ -229,7 +235,7 @@ export class WebGpuTracker implements Tracker, Preflight {
     const a = adapter.limits;
     const device = await adapter.requestDevice({
       label: 'crsky',
-      requiredFeatures: (['timestamp-query', 'subgroups'] as const).filter((f) => adapter.features.has(f)),
+      requiredFeatures: (['timestamp-query', 'subgroups'] as const).filter((f) => adapter.features.has(f) && (f !== 'subgroups' || (options.subgroups ?? true))),
       requiredLimits: {
         maxStorageBufferBindingSize: a.maxStorageBufferBindingSize,
         maxBufferSize: a.maxBufferSize,
@@ -252,6 +258,7 @@ export class WebGpuTracker implements Tracker, Preflight {
       targetDispatchSeconds: options.targetDispatchSeconds ?? 0.25,
       modeTable: options.modeTable ?? 'auto',
       sleepBeforeAwait: options.sleepBeforeAwait ?? true,
+      subgroups: options.subgroups ?? true,
     };
     // slices of at least 4 workgroups: lavapipe spreads workgroups over the CPU's threads
     this.pacer = new DispatchPacer(this.options.targetDispatchSeconds, this.cpuAdapter ? CPU_ADAPTER_MIN_STEPS : 1, WORKGROUP_SIZE, this.cpuAdapter ? 4 : 1);
