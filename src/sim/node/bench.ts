@@ -222,8 +222,7 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRec
     // lavapipe's vector width is set once per process: 512 bits suit plane waves, 256 the grid
     // (node/webgpu.ts lavapipeVectorWidth); a mixed list keeps the driver's default
     const kinds = new Set(workloads.map((w) => w.field));
-    // (and the largest mode count: the subgroups feature only where a table may use it)
-    const hint = kinds.size === 1 ? { particleSteps: 0, fields: 1, modes: Math.max(0, ...workloads.map((w) => w.modes)), gridN: kinds.has('grid') ? 1 : 0 } : undefined;
+    const hint = kinds.size === 1 ? { particleSteps: 0, fields: 1, modes: kinds.has('modes') ? 1 : 0, gridN: kinds.has('grid') ? 1 : 0 } : undefined;
     for (const name of wanted) {
       const choice: BackendChoice = name;
       try {

@@ -10,9 +10,10 @@
  *  - 'uniform': a loop over the table in a uniform buffer, one kernel per process and mode count
  *    (and Mesa caches it across runs), compiled in ~0.5 s whatever the mode count, but llvmpipe
  *    loads buffer data lane by lane, so each mode costs ~10× more.
- * From LANES_MIN_MODES modes on, where the device has subgroups (lavapipe: the vector), the table
- * is compiled in spread over the lanes of a subgroup instead ('lanes', inline.ts laneModesSource):
- * steps as fast as inline at 1024 modes (or a little faster), a third of the compile.
+ * From LANES_MIN_MODES modes on, where the device has subgroups (lavapipe: the vector), 'auto'
+ * compiles the table in spread over the lanes of a subgroup instead ('lanes', inline.ts
+ * laneModesSource): steps as fast as inline at 1024 modes within the noise, a third of the
+ * compile. ('fastest' keeps inline: the lanes form is not measurably faster.)
  * A job takes the form with the smaller compile + step time. The numbers are CPU seconds (all
  * threads), which is what a quiet machine's wall time is for the compile (one LLVM thread) and
  * for the kernels (all cores busy); on a GPU the uniform buffer is always right.
@@ -74,10 +75,11 @@ function interpolateLogLog(table: readonly (readonly [number, number])[], x: num
 }
 
 /**
- * From this many modes a CPU adapter with subgroups compiles the table in spread over the lanes
- * of a subgroup ('modes-lanes'): measured at 1024 modes, steps as fast as inline (CRPropa
- * workload, CPU-normalized medians 2.1e6 against 1.9-2.1e6) and a compile of ~5 s instead of
- * 11-15; at 256 modes 30 % slower steps, at 64 modes 3.6x slower (docs/benchmark.md).
+ * From this many modes 'auto' on a CPU adapter with subgroups compiles the table in spread over
+ * the lanes of a subgroup ('modes-lanes'): measured at 1024 modes, steps as fast as inline within
+ * the noise (CRPropa workload, CPU-normalized, 4 interleaved sessions: -13 % to +15 % per
+ * session, pooled medians within 3 %) and a compile of ~5 s instead of 11-15; at 256 modes 30 %
+ * slower steps, at 64 modes 3.6x slower (docs/benchmark.md).
  */
 export const LANES_MIN_MODES = 1024;
 

@@ -38,6 +38,13 @@ describe('webgpu kernels per job (compile once, reuse across realizations)', () 
     expect(chooseModeTable(1024, 2000 * 4001, false, true).seconds).toBeLessThan(chooseModeTable(1024, 2000 * 4001, false, false).seconds);
   });
 
+  it('a large job with 1024 modes on a CPU adapter with subgroups compiles its table in over the lanes', async () => {
+    const t = tracker();
+    const f = randomModeField([0, 0, 1], 1024, 1, (2 * Math.PI) / 100, (2 * Math.PI) / 1, 5);
+    await t.track({ ...small(f), directions: spiralDirections(16), stop: { timesPc: [], sphereRadiusPc: 2 * h, maxTimePc: 1e7 * h } });
+    expect(t.stats.modeTable).toMatch(!t.cpuAdapter ? /^uniform / : t.subgroups ? /^lanes / : /^inline /);
+  }, 120_000);
+
   // The estimate uses particles × scheduled steps: a sphere the particles leave within a few steps
   // and a long maxTimePc make a "large" job that runs in no time.
   it('a large job on a CPU adapter compiles its table into the kernel, per field', async () => {

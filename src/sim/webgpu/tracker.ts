@@ -71,12 +71,11 @@ export interface WebGpuTrackerOptions {
    * kernel per mode count), whichever the job's estimated compile + step time favours (cost.ts);
    * on a GPU a uniform buffer when it fits, else a storage buffer. 'fastest': the form with the
    * fastest steps whatever the compile costs (inline on a CPU adapter): for benchmarks, whose
-   * warm-up and measured runs must use the same kernel. From cost.ts LANES_MIN_MODES modes on, a
-   * CPU adapter with subgroups compiles the table in as 'lanes' instead of 'inline' ('auto' and
-   * 'fastest' alike):
-   * spread over the lanes of a subgroup (inline.ts laneModesSource), as fast and a third of the
-   * compile. 'inline', 'lanes', 'uniform', 'storage': that form ('lanes' falls back to 'inline'
-   * without subgroups).
+   * warm-up and measured runs must use the same kernel. From cost.ts LANES_MIN_MODES modes on,
+   * 'auto' on a CPU adapter with subgroups compiles the table in as 'lanes' instead of 'inline':
+   * spread over the lanes of a subgroup (inline.ts laneModesSource), steps as fast within the
+   * noise and a third of the compile. 'inline', 'lanes', 'uniform', 'storage': that form ('lanes'
+   * falls back to 'inline' without subgroups).
    */
   readonly modeTable?: 'auto' | 'fastest' | 'inline' | 'lanes' | 'uniform' | 'storage';
   /**
@@ -735,9 +734,10 @@ export class WebGpuTracker implements Tracker, Preflight {
     if (choice !== 'auto' && choice !== 'fastest') return { variant: `modes-${choice}`, why: 'requested' };
     if (!this.cpuAdapter) return fits ? { variant: 'modes-uniform', why: 'GPU: uniform buffer' } : { variant: 'modes-storage', why: 'GPU: too large for a uniform buffer' };
     if (count > MAX_INLINE_MODES) return { variant: fits ? 'modes-uniform' : 'modes-storage', why: `over ${MAX_INLINE_MODES} modes` };
+    // the fastest steps: inline (the lanes form is as fast at 1024 modes within the noise, not faster)
+    if (choice === 'fastest') return { variant: 'modes-inline', why: 'CPU adapter, fastest steps requested' };
     // compiled in: inline, or spread over a subgroup's lanes for large tables (cost.ts compiledForm)
     const compiled: FieldVariant = `modes-${compiledForm(count, this.subgroups)}`;
-    if (choice === 'fastest') return { variant: compiled, why: 'CPU adapter, fastest steps requested' };
     // the choice depends on the job alone (not on what this tracker compiled before), so a job
     // gives the same bits whatever ran before it: the forms round differently
     const cost = chooseModeTable(count, particleSteps, false, this.subgroups);
