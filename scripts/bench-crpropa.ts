@@ -10,7 +10,7 @@
  *       [--rows 64,256,1024,grid] [--also NAME='command {row}'] [--json FILE]
  *
  * --also adds another contender (e.g. an older crsky checkout) run the same way: `{row}` becomes
- * the mode count or 'grid', and the command prints the same JSON lines. Environment (e.g.
+ * the mode count or 'grid', and the command prints the same JSON lines (none: the row shows '—'). Environment (e.g.
  * CRPROPA_DATA_PATH, OMP_NUM_THREADS=2) passes through. Every run's wall-clock rate and its
  * CPU-normalized rate (particle-steps per CPU-second of the process × cores: the rate with the
  * cores to itself) are reported as min/median/max over rounds, with the load average.
@@ -80,7 +80,9 @@ const stat = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return { min: s[0], median: s[Math.floor((s.length - 1) / 2)] * 0.5 + s[Math.ceil((s.length - 1) / 2)] * 0.5, max: s[s.length - 1] };
 };
+// a contender that prints nothing for a row (e.g. one that has no grid form) gets '—' there
 const fmt = (xs: number[]) => {
+  if (xs.length === 0) return '—';
   const s = stat(xs);
   return `${s.min.toExponential(2)} / ${s.median.toExponential(2)} / ${s.max.toExponential(2)}`;
 };
@@ -120,7 +122,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     lines.push(
       `| ${row === 'grid' ? 'grid 256³' : `${row} modes`} | ${names.map((n) => fmt(by(n).map((s) => s.rate))).join(' | ')} | ${names.map((n) => fmt(by(n).map((s) => s.cpuNormalized))).join(' | ')} | ${names
         .slice(1)
-        .map((n) => `${(med(names[0]) / med(n)).toFixed(2)}×`)
+        .map((n) => (by(n).length > 0 ? `${(med(names[0]) / med(n)).toFixed(2)}×` : '—'))
         .join(' | ')} |`,
     );
   }

@@ -154,8 +154,9 @@ fn sphere_entry_distance(p: vec3<f32>, d: vec3<f32>, r: f32) -> f32 {
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn track(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let slot = gid.x;
+fn track(input: TrackInput) {
+  let slot = particle_slot(input);
+  let writer = writes_state(input);
   if (slot >= params.active_count) {
     return;
   }
@@ -215,11 +216,15 @@ fn track(@builtin(global_invocation_id) gid: vec3<u32>) {
       let r2 = r * r;
       if (dot(p1, p1) >= r2) {
         let a = sphere_entry_distance(p0, u, r);
-        crossings[index] = Crossing(p0 + a * u, a, u, step);
+        if (writer) {
+          crossings[index] = Crossing(p0 + a * u, a, u, step);
+        }
         crossed = true;
       } else if (dot(p2, p2) >= r2) {
         let a = sphere_entry_distance(p1, u_new, r);
-        crossings[index] = Crossing(p1 + a * u_new, half + a, u_new, step);
+        if (writer) {
+          crossings[index] = Crossing(p1 + a * u_new, half + a, u_new, step);
+        }
         crossed = true;
       }
     }
@@ -238,6 +243,9 @@ fn track(@builtin(global_invocation_id) gid: vec3<u32>) {
   state.carry = carry;
   state.steps += taken;
   state.status = select(0u, PARTICLE_CROSSED, crossed) | select(0u, PARTICLE_STOPPED, stopped);
+  if (!writer) {
+    return;
+  }
   particles[index] = state;
   if (stopped) {
     atomicAdd(&counters.stopped_steps, taken);

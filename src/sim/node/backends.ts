@@ -12,7 +12,7 @@
  * (webgpu/cost.ts) against the float64 cpu tracker's step time (CPU_COST below).
  */
 import os from 'node:os';
-import { lavapipeSeconds, type WorkloadEstimate } from '../webgpu/cost.ts';
+import { LANES_MIN_MODES, lavapipeSeconds, type WorkloadEstimate } from '../webgpu/cost.ts';
 import { createCpuTracker } from './cpu.ts';
 import type { Tracker } from '../types.ts';
 import { createNodeGpu, readShaderFile } from './webgpu.ts';
@@ -78,7 +78,9 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
     const w = options.workload;
     const kernels = w ? (w.modes > 0 ? 'modes' : 'grid') : undefined;
     const env = { gpu: options.gpu ?? (await createNodeGpu({ kernels })), loadShader: readShaderFile };
-    webgpu = await WebGpuTracker.create(env, options.webgpu, NO_ADAPTER_ADVICE);
+    // subgroups only for tables that may be spread over them (cost.ts compiledForm)
+    const subgroups = options.webgpu?.subgroups ?? (w ? w.modes >= LANES_MIN_MODES : true);
+    webgpu = await WebGpuTracker.create(env, { ...options.webgpu, subgroups }, NO_ADAPTER_ADVICE);
   } catch (e) {
     if (name === 'webgpu') throw e;
     const tracker = createCpuTracker({ threads: options.threads });
@@ -89,7 +91,7 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
   const w = options.workload;
   if (!webgpu.cpuAdapter || !w) return { tracker: webgpu, reason: `webgpu: adapter found (${webgpu.device})` };
   const threads = options.threads ?? os.availableParallelism();
-  const gpu = lavapipeSeconds(w);
+  const gpu = lavapipeSeconds(w, webgpu.subgroups);
   const cpu = cpuSeconds(w, threads);
   const estimate = `${w.fields} × ${w.particleSteps.toExponential(2)} particle-steps`;
   // The webgpu estimate assumes every kernel compiles; Mesa's shader cache spares that when the

@@ -10,6 +10,10 @@
  *  - 'uniform': a loop over the table in a uniform buffer, one kernel per process and mode count
  *    (and Mesa caches it across runs), compiled in ~0.5 s whatever the mode count, but llvmpipe
  *    loads buffer data lane by lane, so each mode costs ~10× more.
+ * From LANES_MIN_MODES modes on, where the device has subgroups (lavapipe: the vector), 'auto'
+ * compiles the table in spread over the lanes of a subgroup instead ('lanes', inline.ts
+ * laneModesSource): steps as fast as inline at 1024 modes within the noise, a third of the
+ * compile. ('fastest' keeps inline: the lanes form is not measurably faster.)
  * A job takes the form with the smaller compile + step time. The numbers are CPU seconds (all
  * threads), which is what a quiet machine's wall time is for the compile (one LLVM thread) and
  * for the kernels (all cores busy); on a GPU the uniform buffer is always right.
@@ -44,10 +48,13 @@ export const LAVAPIPE_COST = {
     [256, 1.67],
     [1024, 14.1],
   ] as readonly (readonly [number, number])[],
+  /** The same for the table spread over the lanes of a subgroup (from LANES_MIN_MODES modes). */
+  lanesCompile: [[1024, 5.0]] as readonly (readonly [number, number])[],
   /** CPU seconds for the uniform-buffer loop kernel, any mode count. */
   uniformCompileSeconds: 0.4,
   /** Plane-wave mode evaluations per second (2 cores, 512-bit vectors where AVX-512 is there):
-   *  inline constants (~3.3e7, 7e6, 1.7e6 particle-steps/s at 64, 256, 1024 modes), uniform-buffer loop. */
+   *  inline constants (~3.3e7, 7e6, 1.7e6 particle-steps/s at 64, 256, 1024 modes; the lanes form
+   *  ~2.1e6 at 1024), uniform-buffer loop. */
   inlineModeEvaluationsPerSecond: 1.8e9,
   uniformModeEvaluationsPerSecond: 1.35e8,
   /** Grid and B0-only kernels: particle-steps per second (2 cores), and their compile, s. */
@@ -56,7 +63,7 @@ export const LAVAPIPE_COST = {
 } as const;
 
 function interpolateLogLog(table: readonly (readonly [number, number])[], x: number): number {
-  if (x <= table[0][0]) return table[0][1] * (x / table[0][0]);
+  if (x <= table[0][0] || table.length === 1) return table[0][1] * (x / table[0][0]);
   for (let i = 1; i < table.length; i++) {
     const [x0, y0] = table[i - 1];
     const [x1, y1] = table[i];
@@ -67,9 +74,24 @@ function interpolateLogLog(table: readonly (readonly [number, number])[], x: num
   return yb * Math.pow(x / xb, (Math.log(yb) - Math.log(ya)) / (Math.log(xb) - Math.log(xa)));
 }
 
-/** CPU seconds to compile the inline kernel for `modes` modes on lavapipe. */
-export function inlineCompileSeconds(modes: number): number {
-  return interpolateLogLog(LAVAPIPE_COST.inlineCompile, modes);
+/**
+ * From this many modes 'auto' on a CPU adapter with subgroups compiles the table in spread over
+ * the lanes of a subgroup ('modes-lanes'): measured at 1024 modes, steps as fast as inline within
+ * the noise (CRPropa workload, CPU-normalized, 4 interleaved sessions: -13 % to +15 % per
+ * session, pooled medians within 3 %) and a compile of ~5 s instead of 11-15; at 256 modes 30 %
+ * slower steps, at 64 modes 3.6x slower (docs/benchmark.md).
+ */
+export const LANES_MIN_MODES = 1024;
+
+/** The compiled-in form of a table of `modes` modes: 'lanes' when the device has subgroups and the table is large. */
+export function compiledForm(modes: number, subgroups: boolean): 'inline' | 'lanes' {
+  return subgroups && modes >= LANES_MIN_MODES ? 'lanes' : 'inline';
+}
+
+/** CPU seconds to compile the table into the kernel (compiledForm) for `modes` modes on lavapipe. */
+export function inlineCompileSeconds(modes: number, subgroups = false): number {
+  const c = LAVAPIPE_COST;
+  return interpolateLogLog(compiledForm(modes, subgroups) === 'lanes' ? c.lanesCompile : c.inlineCompile, modes);
 }
 
 export interface ModeTableCost {
@@ -83,23 +105,26 @@ export interface ModeTableCost {
 /**
  * The faster form of one realization's mode table on lavapipe: `particleSteps` steps of a field
  * with `modes` modes; `uniformCompiled`: the uniform-buffer kernel for this mode count is
- * already compiled (then it costs nothing more: a run's later realizations).
+ * already compiled (then it costs nothing more: a run's later realizations); `subgroups`: the
+ * device has them (the compiled-in table is then 'lanes' from LANES_MIN_MODES modes on, still
+ * reported as 'inline' here: compiled per field).
  */
-export function chooseModeTable(modes: number, particleSteps: number, uniformCompiled = false): ModeTableCost {
+export function chooseModeTable(modes: number, particleSteps: number, uniformCompiled = false, subgroups = false): ModeTableCost {
   const c = LAVAPIPE_COST;
-  const inline = inlineCompileSeconds(modes) + (particleSteps * modes) / c.inlineModeEvaluationsPerSecond;
+  const inline = inlineCompileSeconds(modes, subgroups) + (particleSteps * modes) / c.inlineModeEvaluationsPerSecond;
   const uniform = (uniformCompiled ? 0 : c.uniformCompileSeconds) + (particleSteps * modes) / c.uniformModeEvaluationsPerSecond;
   return inline <= uniform ? { table: 'inline', seconds: inline, otherSeconds: uniform } : { table: 'uniform', seconds: uniform, otherSeconds: inline };
 }
 
 /** Estimated seconds of a whole run on lavapipe, with the mode-table form each realization takes. */
-export function lavapipeSeconds(w: WorkloadEstimate): { seconds: number; detail: string } {
+export function lavapipeSeconds(w: WorkloadEstimate, subgroups = false): { seconds: number; detail: string } {
   const c = LAVAPIPE_COST;
   if (w.modes > 0) {
-    const first = chooseModeTable(w.modes, w.particleSteps, false);
-    const rest = chooseModeTable(w.modes, w.particleSteps, first.table === 'uniform');
+    const first = chooseModeTable(w.modes, w.particleSteps, false, subgroups);
+    const rest = chooseModeTable(w.modes, w.particleSteps, first.table === 'uniform', subgroups);
     const seconds = c.startSeconds + first.seconds + (w.fields - 1) * rest.seconds;
-    const compile = first.table === 'inline' ? `an inline kernel per realization, ~${inlineCompileSeconds(w.modes).toFixed(1)} s to compile each` : 'the uniform-buffer kernel';
+    const form = compiledForm(w.modes, subgroups) === 'lanes' ? 'a lanes kernel' : 'an inline kernel';
+    const compile = first.table === 'inline' ? `${form} per realization, ~${inlineCompileSeconds(w.modes, subgroups).toFixed(1)} s to compile each` : 'the uniform-buffer kernel';
     return { seconds, detail: `${w.modes} modes: ${compile}` };
   }
   // a step costs about one grid sample per grid (the sampling dominates the grid kernel)

@@ -222,7 +222,7 @@ export function trackBindGroupLayout(): GPUBindGroupLayoutDescriptor {
  * 'modes-inline' compiles the table into the kernel (inline.ts), the fast form on lavapipe.
  * 'nested-grids' sums further grids packed into the grid's buffers (nested.ts).
  */
-export type FieldVariant = 'uniform-field' | 'modes-inline' | 'modes-uniform' | 'modes-storage' | 'grid' | 'nested-grids';
+export type FieldVariant = 'uniform-field' | 'modes-inline' | 'modes-lanes' | 'modes-uniform' | 'modes-storage' | 'grid' | 'nested-grids';
 
 /** Group 1: the field module's bindings (field_*.wgsl, modes_*.wgsl). */
 export function fieldBindGroupLayout(variant: FieldVariant): GPUBindGroupLayoutDescriptor {
@@ -230,6 +230,7 @@ export function fieldBindGroupLayout(variant: FieldVariant): GPUBindGroupLayoutD
   switch (variant) {
     case 'uniform-field':
     case 'modes-inline':
+    case 'modes-lanes':
       return { label, entries: [] };
     case 'modes-uniform':
       return { label, entries: [compute(0, 'uniform')] }; //                  modes: array<Mode, MODE_COUNT>
@@ -250,6 +251,7 @@ export function shaderFiles(variant: FieldVariant): string[] {
     case 'uniform-field':
       return ['lattice.wgsl', 'track.wgsl', 'field_uniform.wgsl'];
     case 'modes-inline':
+    case 'modes-lanes':
       return ['lattice.wgsl', 'track.wgsl', 'field_modes.wgsl'];
     case 'modes-uniform':
       return ['lattice.wgsl', 'track.wgsl', 'field_modes.wgsl', 'modes_loop.wgsl', 'modes_uniform.wgsl'];
@@ -270,6 +272,8 @@ export interface KernelConstants {
   readonly gridBits?: number;
   /** The job records sphere crossings (else the crossing test and the per-particle stop are compiled out). */
   readonly hasSphere?: boolean;
+  /** Invocations per particle ('modes-lanes': the subgroup size; default 1). */
+  readonly modeLanes?: number;
 }
 
 /** WGSL constants prepended to the shader files: the one place the shaders get their sizes from. */
@@ -283,6 +287,22 @@ export function shaderPrelude(c: KernelConstants): string {
     `const DIRECTION_UNIT: f32 = ${1 / DIRECTION_UNITS};`,
     `const HAS_SPHERE: bool = ${c.hasSphere ? 'true' : 'false'};`,
   ];
+  const lanes = c.modeLanes ?? 1;
+  if (lanes > 1) {
+    lines.push(
+      `const MODE_LANES: u32 = ${lanes}u;`,
+      'struct TrackInput { @builtin(global_invocation_id) gid: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32, }',
+      'var<private> subgroup_lane: u32;',
+      'fn particle_slot(input: TrackInput) -> u32 { subgroup_lane = input.lane; return input.gid.x / MODE_LANES; }',
+      'fn writes_state(input: TrackInput) -> bool { return input.lane % MODE_LANES == 0u; }',
+    );
+  } else {
+    lines.push(
+      'struct TrackInput { @builtin(global_invocation_id) gid: vec3<u32>, }',
+      'fn particle_slot(input: TrackInput) -> u32 { return input.gid.x; }',
+      'fn writes_state(input: TrackInput) -> bool { return true; }',
+    );
+  }
   if (c.modeCount !== undefined) lines.push(`const MODE_COUNT: u32 = ${c.modeCount}u;`);
   if (c.gridBits !== undefined) lines.push(`const GRID_BITS: u32 = ${c.gridBits}u;`);
   return lines.join('\n') + '\n';

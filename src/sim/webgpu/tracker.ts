@@ -41,8 +41,8 @@ import {
   type KernelConstants,
 } from './layout.ts';
 import { buildSchedule, stepStartPc, type Schedule } from './schedule.ts';
-import { inlineModesSource } from './inline.ts';
-import { chooseModeTable } from './cost.ts';
+import { inlineModesSource, laneModesSource } from './inline.ts';
+import { chooseModeTable, compiledForm } from './cost.ts';
 import { finerGrids, finerGridsSource, gridBits, gridsOf, MAX_NESTED_GRIDS, packGridComponent } from './nested.ts';
 import { DispatchPacer } from './pacer.ts';
 import { kernelSource, type GeneratedModule, type ShaderLoader } from './shaders.ts';
@@ -71,9 +71,13 @@ export interface WebGpuTrackerOptions {
    * kernel per mode count), whichever the job's estimated compile + step time favours (cost.ts);
    * on a GPU a uniform buffer when it fits, else a storage buffer. 'fastest': the form with the
    * fastest steps whatever the compile costs (inline on a CPU adapter): for benchmarks, whose
-   * warm-up and measured runs must use the same kernel.
+   * warm-up and measured runs must use the same kernel. From cost.ts LANES_MIN_MODES modes on,
+   * 'auto' on a CPU adapter with subgroups compiles the table in as 'lanes' instead of 'inline':
+   * spread over the lanes of a subgroup (inline.ts laneModesSource), steps as fast within the
+   * noise and a third of the compile. 'inline', 'lanes', 'uniform', 'storage': that form ('lanes'
+   * falls back to 'inline' without subgroups).
    */
-  readonly modeTable?: 'auto' | 'fastest' | 'inline' | 'uniform' | 'storage';
+  readonly modeTable?: 'auto' | 'fastest' | 'inline' | 'lanes' | 'uniform' | 'storage';
   /**
    * Sleep through most of the expected dispatch time before awaiting the result (default true).
    * Dawn in Node polls in a busy loop while one of its promises is pending; on a CPU "GPU"
@@ -81,6 +85,12 @@ export interface WebGpuTrackerOptions {
    */
   readonly sleepBeforeAwait?: boolean;
   readonly powerPreference?: GPUPowerPreference;
+  /**
+   * Ask for the 'subgroups' feature where the adapter has it (default true): the 'lanes' table
+   * needs it. createTracker leaves it out for workloads of fewer than LANES_MIN_MODES modes (and
+   * grids), which never use it: no feature beyond what the kernels need.
+   */
+  readonly subgroups?: boolean;
 }
 
 /** What `createTracker` and users see when WebGPU has no adapter. */
@@ -161,6 +171,8 @@ interface PreparedField {
   readonly rateKey: string;
   readonly bindGroup: GPUBindGroup;
   readonly buffers: GPUBuffer[];
+  /** Invocations per particle (KernelConstants.modeLanes). */
+  readonly lanes: number;
 }
 
 /** Buffers for up to `capacity` particles, reused by every batch and job that fits. */
@@ -197,6 +209,8 @@ export class WebGpuTracker implements Tracker, Preflight {
   private env: WebGpuEnvironment | null;
   private readonly options: Required<Omit<WebGpuTrackerOptions, 'powerPreference'>>;
   private readonly limits: GPUSupportedLimits;
+  /** The device's subgroup size when it is fixed and subgroups are enabled, else 0. */
+  private readonly subgroupSize: number;
   private readonly trackLayout: GPUBindGroupLayout;
   private readonly fieldLayouts = new Map<FieldVariant, GPUBindGroupLayout>();
   private readonly pipelines = new Map<string, GPUComputePipeline>();
@@ -220,7 +234,7 @@ export class WebGpuTracker implements Tracker, Preflight {
     const a = adapter.limits;
     const device = await adapter.requestDevice({
       label: 'crsky',
-      requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
+      requiredFeatures: (['timestamp-query', 'subgroups'] as const).filter((f) => adapter.features.has(f) && (f !== 'subgroups' || (options.subgroups ?? true))),
       requiredLimits: {
         maxStorageBufferBindingSize: a.maxStorageBufferBindingSize,
         maxBufferSize: a.maxBufferSize,
@@ -236,11 +250,14 @@ export class WebGpuTracker implements Tracker, Preflight {
     this.device = describeAdapter(info);
     this.cpuAdapter = isCpuAdapter(info);
     this.limits = device.limits;
+    const sg = info as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number };
+    this.subgroupSize = device.features.has('subgroups') && sg.subgroupMinSize === sg.subgroupMaxSize ? (sg.subgroupMinSize ?? 0) : 0;
     this.options = {
       maxBatchParticles: options.maxBatchParticles ?? DEFAULT_BATCH,
       targetDispatchSeconds: options.targetDispatchSeconds ?? 0.25,
       modeTable: options.modeTable ?? 'auto',
       sleepBeforeAwait: options.sleepBeforeAwait ?? true,
+      subgroups: options.subgroups ?? true,
     };
     // slices of at least 4 workgroups: lavapipe spreads workgroups over the CPU's threads
     this.pacer = new DispatchPacer(this.options.targetDispatchSeconds, this.cpuAdapter ? CPU_ADAPTER_MIN_STEPS : 1, WORKGROUP_SIZE, this.cpuAdapter ? 4 : 1);
@@ -252,6 +269,11 @@ export class WebGpuTracker implements Tracker, Preflight {
       this.uncaptured ??= (e as GPUUncapturedErrorEvent).error.message;
     });
     this.trackLayout = device.createBindGroupLayout(trackBindGroupLayout());
+  }
+
+  /** The device has subgroups of a fixed size (lavapipe: the vector width), for the 'lanes' table. */
+  get subgroups(): boolean {
+    return this.subgroupSize >= 2;
   }
 
   /** Largest batch this device takes: storage-binding size and the dispatch-size limit. */
@@ -378,7 +400,8 @@ export class WebGpuTracker implements Tracker, Preflight {
         device.queue.writeBuffer(buffers.counters, 0, zero);
         let counters = zero;
         for (let offset = 0; offset < active; ) {
-          const m = this.pacer.sliceParticles(field.rateKey, s, active - offset);
+          // a 'lanes' kernel takes field.lanes invocations per particle: stay within the dispatch-size limit
+          const m = Math.min(this.pacer.sliceParticles(field.rateKey, s, active - offset), Math.floor((this.limits.maxComputeWorkgroupsPerDimension * WORKGROUP_SIZE) / field.lanes));
           const lastSlice = offset + m === active;
           writeParams({ ...round, activeOffset: offset, activeCount: m }, paramsBytes);
           device.queue.writeBuffer(buffers.params, 0, paramsBytes);
@@ -390,7 +413,7 @@ export class WebGpuTracker implements Tracker, Preflight {
           pass.setPipeline(field.pipeline);
           pass.setBindGroup(0, buffers.bindGroups[flip]);
           pass.setBindGroup(1, field.bindGroup);
-          pass.dispatchWorkgroups(Math.ceil(m / WORKGROUP_SIZE));
+          pass.dispatchWorkgroups(Math.ceil((m * field.lanes) / WORKGROUP_SIZE));
           pass.end();
           encoder.copyBufferToBuffer(buffers.counters, 0, buffers.countersStaging, 0, COUNTERS_BYTES);
           if (buffers.timestamps) {
@@ -707,14 +730,18 @@ export class WebGpuTracker implements Tracker, Preflight {
         `webgpu: ${count} modes need ${mib(count * MODE_BYTES)} of uniform buffer; this device allows ${mib(this.limits.maxUniformBufferBindingSize)} (use modeTable 'auto' or 'storage')`,
       );
     }
+    if (choice === 'lanes' && !this.subgroups) return { variant: 'modes-inline', why: 'lanes requested, but the device has no fixed subgroup size' };
     if (choice !== 'auto' && choice !== 'fastest') return { variant: `modes-${choice}`, why: 'requested' };
     if (!this.cpuAdapter) return fits ? { variant: 'modes-uniform', why: 'GPU: uniform buffer' } : { variant: 'modes-storage', why: 'GPU: too large for a uniform buffer' };
     if (count > MAX_INLINE_MODES) return { variant: fits ? 'modes-uniform' : 'modes-storage', why: `over ${MAX_INLINE_MODES} modes` };
+    // the fastest steps: inline (the lanes form is as fast at 1024 modes within the noise, not faster)
     if (choice === 'fastest') return { variant: 'modes-inline', why: 'CPU adapter, fastest steps requested' };
+    // compiled in: inline, or spread over a subgroup's lanes for large tables (cost.ts compiledForm)
+    const compiled: FieldVariant = `modes-${compiledForm(count, this.subgroups)}`;
     // the choice depends on the job alone (not on what this tracker compiled before), so a job
-    // gives the same bits whatever ran before it: the two forms round differently
-    const cost = chooseModeTable(count, particleSteps);
-    const variant: FieldVariant = cost.table === 'inline' || !fits ? 'modes-inline' : 'modes-uniform';
+    // gives the same bits whatever ran before it: the forms round differently
+    const cost = chooseModeTable(count, particleSteps, false, this.subgroups);
+    const variant: FieldVariant = cost.table === 'inline' || !fits ? compiled : 'modes-uniform';
     return { variant, why: `CPU adapter, ${particleSteps.toExponential(2)} particle-steps: estimated ${cost.seconds.toFixed(2)} s ${cost.table} vs ${cost.otherSeconds.toFixed(2)} s` };
   }
 
@@ -751,6 +778,10 @@ export class WebGpuTracker implements Tracker, Preflight {
       const packed = packModes(t.table, lattice, origin);
       if (variant === 'modes-inline') {
         generated.push({ name: 'generated: modes_inline', text: inlineModesSource(packed, count) });
+      } else if (variant === 'modes-lanes') {
+        const lanes = this.subgroupSize;
+        constants = { ...constants, modeLanes: lanes };
+        generated.push({ name: 'generated: modes_lanes', text: laneModesSource(packed, count, lanes, this.subgroupSize) });
       } else {
         const usage = (variant === 'modes-uniform' ? U.UNIFORM : U.STORAGE) | U.COPY_DST;
         buffers = [await this.createBuffer(`mode table (${count} modes)`, packed.byteLength, usage, new Uint8Array(packed))];
@@ -782,7 +813,7 @@ export class WebGpuTracker implements Tracker, Preflight {
       });
       // kernels of one speed: the same variant and sizes (nested grids: every grid's)
       const rateKey = `${variant} ${JSON.stringify(constants)}${gridSizes}`;
-      this.prepared = { field, origin: [...origin] as unknown as Vec3, lattice, variant, hasSphere, pipeline, rateKey, bindGroup, buffers };
+      this.prepared = { field, origin: [...origin] as unknown as Vec3, lattice, variant, hasSphere, pipeline, rateKey, bindGroup, buffers, lanes: constants.modeLanes ?? 1 };
       return this.prepared;
     } catch (e) {
       for (const b of buffers) b.destroy();

@@ -12,6 +12,8 @@ import type { WebGpuTracker } from './tracker.ts';
 // B0 = 1 uG along z plus B_rms = 1 uG in the band 1..100 pc (L_c of order 20 pc);
 // R = 2 PV: r_g ≈ 1.5 pc in |B| ≈ 1.4 uG, h = r_g / 20.
 const modes = randomModeField([0, 0, 1], 64, 1, (2 * Math.PI) / 100, (2 * Math.PI) / 1, 7);
+// not a multiple of the subgroup size: the 'lanes' table pads its last group with zero modes
+const modes40 = randomModeField([0, 0, 1], 40, 1, (2 * Math.PI) / 100, (2 * Math.PI) / 1, 8);
 const grid = createField(
   FieldSchema.parse({ b0UG: 1, turbulence: { brmsUG: 1, method: 'grid', gridN: 32, spectrum: { kind: 'kolmogorov', lMinPc: 6.4, lMaxPc: 100 } } }),
   'webgpu-test',
@@ -23,11 +25,12 @@ const directions = spiralDirections(64);
 
 const cpu = new CpuTracker({ threads: 0 });
 afterAll(() => cpu.dispose());
-// the three ways a mode table reaches the kernel ('auto' picks inline on lavapipe, uniform on GPUs)
+// the ways a mode table reaches the kernel ('auto' picks inline or lanes on lavapipe, uniform on GPUs)
 const gpus: Record<string, () => WebGpuTracker> = {
   inline: useWebGpuTracker({ modeTable: 'inline' }),
   uniform: useWebGpuTracker({ modeTable: 'uniform' }),
   storage: useWebGpuTracker({ modeTable: 'storage' }),
+  lanes: useWebGpuTracker({ modeTable: 'lanes' }),
 };
 
 function job(field: FieldData, steps: number, dirs = directions, origin: readonly [number, number, number] = [3, -2, 5]): TrackJob {
@@ -38,6 +41,8 @@ const cases: [string, string, FieldData][] = [
   ['64 plane waves, table compiled into the kernel', 'inline', modes],
   ['64 plane waves, table in a uniform buffer', 'uniform', modes],
   ['64 plane waves, table in a storage buffer', 'storage', modes],
+  ['64 plane waves spread over the lanes of a subgroup', 'lanes', modes],
+  ['40 plane waves spread over the lanes of a subgroup', 'lanes', modes40],
   ['32³ FFT grid, trilinear', 'inline', grid],
 ];
 
@@ -85,11 +90,11 @@ describe('webgpu tracker in turbulence agrees with the float64 CPU tracker', () 
 
   // Sphere of radius 4 r_g: crossings after ~100-300 steps, before chaos grows the f32 differences
   // beyond 1e-5 R; compared as in uniform.test.ts (radial part of the time difference).
-  it('sphere crossings in turbulence lie on the sphere (1e-6 R) and agree with the CPU (1e-4 R)', async () => {
+  it.each(['inline', 'lanes'])('sphere crossings in turbulence lie on the sphere (1e-6 R) and agree with the CPU (1e-4 R), %s', async (gpu) => {
     const R = 4 * rg;
     const origin = [3, -2, 5] as const;
     const j: TrackJob = { ...job(modes, 0), stop: { timesPc: [], sphereRadiusPc: R, maxTimePc: 300 * h } };
-    const [a, b] = [await gpus.inline().track(j), await cpu.track(j)];
+    const [a, b] = [await gpus[gpu]().track(j), await cpu.track(j)];
     let crossed = 0;
     for (let i = 0; i < 64; i++) {
       const tb = b.sphere!.timesPc[i];
