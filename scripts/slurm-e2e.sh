@@ -220,11 +220,13 @@ log "sinfo: $(sinfo -h -o '%P %a %D %T %C')"
 SCAN_DIR="$WORK/scan dir 'q'"
 mkdir -p "$SCAN_DIR"
 SCAN_FILE=$SCAN_DIR/scan.json
+# One backend named: `auto` weighs the cpu tracker by the threads it gets, so a 1-CPU array task
+# and a direct scan on 2 cores could pick different backends (and differ at float32 round-off).
 cat >"$SCAN_FILE" <<'EOF'
 {
   "name": "e2e",
   "preset": "quick",
-  "base": { "realizations": 2, "tracking": { "timesOmega": [20] } },
+  "base": { "realizations": 2, "tracking": { "timesOmega": [20], "backend": "webgpu" } },
   "grid": { "particles.rigidityPV": [1, 2] },
   "shards": 2,
   "slurm": { "time": "00:10:00", "cpusPerTask": 1, "memory": "1G" }
