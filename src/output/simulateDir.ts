@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Config } from '../config/schema.ts';
 import type { FieldInputs } from '../turbulence/create.ts';
 import type { CreatedTracker } from '../sim/node/backends.ts';
-import { DeviceLimitError, type Preflight, type TrackProgress, type Tracker } from '../sim/types.ts';
+import { DeviceLimitError, type BackendName, type Preflight, type TrackProgress, type Tracker } from '../sim/types.ts';
 import { writeHealpixFits } from '../io/fits.ts';
 import { intensityMapFits } from '../io/intensityMap.ts';
 import { saveModeTable } from '../io/modeTableFile.ts';
@@ -47,8 +47,12 @@ export interface SimulateDirOptions {
   readonly shard?: Shard;
   /** Field data the config names by file (src/io/fieldInputs.ts). */
   readonly inputs: FieldInputs;
-  /** Opens the tracker, after the config and inputs are checked and before anything is written. */
-  readonly openTracker: () => Promise<CreatedTracker>;
+  /**
+   * Opens the tracker, after the config and inputs are checked and before anything is written.
+   * `previous`: the one backend this run's finished realizations ran on (resume, shards), so that
+   * 'auto' continues on it instead of choosing afresh on this machine's cores.
+   */
+  readonly openTracker: (previous?: BackendName) => Promise<CreatedTracker>;
   /** The command line, for the manifest. */
   readonly argv?: readonly string[];
   /** Called once tracking starts, with the tracker that runs and why that one. */
@@ -132,7 +136,8 @@ export async function simulateToDir(config: Config, opts: SimulateDirOptions): P
   const state = inspectOutDir(opts.out, config, opts.resume, plan.maps.length, plan.spectrum?.length ?? 0);
   // The tracker next: a missing adapter or a request over the device's limits fails before
   // anything is written.
-  const opened = await opts.openTracker();
+  const before = new Set(state.records.map((r) => r.backend));
+  const opened = await opts.openTracker(before.size === 1 ? ([...before][0] as BackendName) : undefined);
   try {
     const t = config.field.turbulence;
     const hasTurbulence = t.brmsUG > 0;

@@ -262,6 +262,17 @@ describe('simulate: shards and merge', () => {
     expect(m.realizations.done).toEqual([0, 1, 2, 3]);
   });
 
+  it('a later shard with --backend auto keeps to the backend the finished realizations used', async () => {
+    // Alone, auto takes the cpu tracker for this tiny run on lavapipe with 2 threads (compiling
+    // would dominate: backends.test.ts); after a shard on webgpu it continues there.
+    const dir = out('auto-shards');
+    const args = ['simulate', '--preset', 'quick', '--nside', String(NSIDE), '--set', 'realizations=2', '--threads', '2', '--out', dir];
+    expectOk(await runCli([...args, '--backend', 'webgpu', '--shard', '0/2', '--quiet']));
+    const second = await runCli([...args, '--backend', 'auto', '--shard', '1/2', '--resume']);
+    expectOk(second);
+    expect(second.stderr).toMatch(/^crsky: backend webgpu \(.*\): webgpu: the run's finished realizations ran on webgpu/m);
+  });
+
   it('merge refuses run directories of different configs: exit 2, nothing written', async () => {
     const r = await runCli(['merge', base, out('seed2'), '--out', out('mixed')]);
     expect(r.code).toBe(2);

@@ -77,7 +77,7 @@ export function scanCommand(setExit: (code: number) => void): CommandModule<obje
           backend: args.backend,
           allowMixedBackends: args['allow-mixed-backends'],
           breakLock: args['break-lock'],
-          openTracker: (config) => createTracker(config.tracking.backend, { threads: config.tracking.workers, workload: trackerWorkload(config) }),
+          openTracker: (config, previous) => createTracker(config.tracking.backend, { threads: config.tracking.workers, workload: trackerWorkload(config), previous }),
           hooks: (p) => {
             const bar = realizationBar(args.log, 'realizations', nside2npix(p.config.particles.nside) * p.config.particles.perPixelSide ** 2);
             return { onTracking: logTracking(args.log), onProgress: bar.onProgress, done: bar.stop };

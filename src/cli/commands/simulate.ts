@@ -67,7 +67,7 @@ export function simulateCommand(setExit: (code: number) => void, argv: readonly 
           shard,
           inputs,
           argv,
-          openTracker: () => createTracker(config.tracking.backend, { threads: config.tracking.workers, workload: trackerWorkload(config) }),
+          openTracker: (previous) => createTracker(config.tracking.backend, { threads: config.tracking.workers, workload: trackerWorkload(config), previous }),
           onTracking: logTracking(log),
           onStart: logEstimate(log, config),
           onProgress: bar.onProgress,

@@ -14,7 +14,7 @@
 import os from 'node:os';
 import { LANES_MIN_MODES, lavapipeSeconds, type WorkloadEstimate } from '../webgpu/cost.ts';
 import { createCpuTracker } from './cpu.ts';
-import type { Tracker } from '../types.ts';
+import type { BackendName, Tracker } from '../types.ts';
 import { createNodeGpu, readShaderFile } from './webgpu.ts';
 import { NoWebGpuAdapterError, WebGpuTracker, type WebGpuTrackerOptions } from '../webgpu/tracker.ts';
 
@@ -32,6 +32,11 @@ export interface CreateTrackerOptions {
    * with the smaller estimated time instead of always webgpu.
    */
   readonly workload?: WorkloadEstimate;
+  /**
+   * The backend a run's finished realizations ran on (resume, shards): 'auto' keeps to it (webgpu
+   * when an adapter is found), so one run does not switch backends with the cores a call gets.
+   */
+  readonly previous?: BackendName;
 }
 
 export interface CreatedTracker {
@@ -72,6 +77,10 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
     const tracker = createCpuTracker({ threads: options.threads });
     return { tracker, reason: `cpu: requested (${tracker.device})` };
   }
+  if (name === 'auto' && options.previous === 'cpu') {
+    const tracker = createCpuTracker({ threads: options.threads });
+    return { tracker, reason: `cpu: the run's finished realizations ran on cpu (${tracker.device})` };
+  }
   if (name !== 'auto' && name !== 'webgpu') throw new Error(`unknown backend '${String(name)}' (auto, cpu or webgpu)`);
   let webgpu: WebGpuTracker;
   try {
@@ -88,6 +97,7 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
     return { tracker, reason: `${why} — using cpu (${tracker.device})` };
   }
   if (name === 'webgpu') return { tracker: webgpu, reason: `webgpu: requested (${webgpu.device})` };
+  if (options.previous === 'webgpu') return { tracker: webgpu, reason: `webgpu: the run's finished realizations ran on webgpu (${webgpu.device})` };
   const w = options.workload;
   if (!webgpu.cpuAdapter || !w) return { tracker: webgpu, reason: `webgpu: adapter found (${webgpu.device})` };
   const threads = options.threads ?? os.availableParallelism();

@@ -53,6 +53,30 @@ describe('backend choice', () => {
     }
   });
 
+  // A resumed run or a later shard keeps to the backend its finished realizations used, whatever
+  // the estimate says on the cores this call gets (they differ between a 1-CPU Slurm task and a
+  // workstation); without an adapter 'auto' still falls back.
+  it("'auto' with the run's previous backend keeps to it and says so", async () => {
+    const tiny = { particleSteps: 192 * 1415, fields: 2, modes: 64, gridN: 0 };
+    const big = { particleSteps: 49152 * 20000, fields: 32, modes: 256, gridN: 0 };
+    const cpu = await createTracker('auto', { threads: 2, workload: big, previous: 'cpu' });
+    const gpu = await createTracker('auto', { threads: 2, workload: tiny, previous: 'webgpu' });
+    const none = await createTracker('auto', { gpu: noAdapter, threads: 0, previous: 'webgpu' });
+    try {
+      expect([cpu.tracker.backend, cpu.reason]).toEqual(['cpu', expect.stringMatching(/^cpu: the run's finished realizations ran on cpu \(/)]);
+      expect([gpu.tracker.backend, gpu.reason]).toEqual(['webgpu', expect.stringMatching(/^webgpu: the run's finished realizations ran on webgpu \(/)]);
+      expect(none.tracker.backend).toBe('cpu');
+      // an explicit backend wins over the previous one
+      const explicit = await createTracker('webgpu', { previous: 'cpu' });
+      expect(explicit.tracker.backend).toBe('webgpu');
+      await explicit.tracker.dispose();
+    } finally {
+      await cpu.tracker.dispose();
+      await gpu.tracker.dispose();
+      await none.tracker.dispose();
+    }
+  });
+
   it("'cpu' gives the cpu tracker", async () => {
     const { tracker, reason } = await createTracker('cpu', { threads: 0 });
     expect(tracker.backend).toBe('cpu');
