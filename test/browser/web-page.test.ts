@@ -125,6 +125,8 @@ function expectSameCl(page: CsvTable, cli: CsvTable, what: string): void {
 
 type PageDipole = { a1: number; alpha1Deg: number };
 type PageDipoles = Record<'input' | 'raReported' | 'raRescaled' | 'kPrime' | 'eastWest' | 'kPrimeDirect', PageDipole>;
+/** A dipole table's data-dipoles: East–West once per detector. */
+type ShownDipoles = Omit<PageDipoles, 'eastWest'> & { eastWest: (PageDipole & { detector: string })[] };
 
 /** The rows `crsky observe` prints per method: "    <label>   A1 = 4.326e-3  α1 = 270.6°". */
 const PRINTED_ROWS: readonly [keyof PageDipoles, RegExp][] = [
@@ -136,15 +138,15 @@ const PRINTED_ROWS: readonly [keyof PageDipoles, RegExp][] = [
   ['kPrimeDirect', /^K′-corrected on direct integration/],
 ];
 
-function printedDipoles(stdout: string): Record<keyof PageDipoles, PageDipole> {
-  const out: Partial<Record<keyof PageDipoles, PageDipole>> = {};
+function printedDipoles<K extends string = keyof PageDipoles>(stdout: string, rows: readonly (readonly [K, RegExp])[] = PRINTED_ROWS as unknown as readonly [K, RegExp][]): Record<K, PageDipole> {
+  const out: Partial<Record<K, PageDipole>> = {};
   for (const line of stdout.split('\n')) {
     const m = /^ {4}(.+?)\s+A1 = (\S+)\s+α1 = ([\d.]+)°$/.exec(line);
-    const row = m && PRINTED_ROWS.find(([, re]) => re.test(m[1]));
+    const row = m && rows.find(([, re]) => re.test(m[1]));
     if (m && row) out[row[0]] = { a1: Number(m[2]), alpha1Deg: Number(m[3]) };
   }
-  expect(Object.keys(out).sort(), stdout).toEqual(PRINTED_ROWS.map(([k]) => k).sort());
-  return out as Record<keyof PageDipoles, PageDipole>;
+  expect(Object.keys(out).sort(), stdout).toEqual(rows.map(([k]) => k).sort());
+  return out as Record<K, PageDipole>;
 }
 
 /** Phase difference in degrees, wrapped to (−180, 180]. */
@@ -234,7 +236,7 @@ describe.skipIf(skip)('the crsky page in Chromium', () => {
     expect(messages).toContain('particles.perPixelSide = 40: must be <= 16');
     expect(messages).toContain('field.turbulence.modes = "abc": must be a number');
     expect(messages).toContain('backend=cuda: allowed: auto, webgpu, gpujs, cpu');
-    expect(messages).toContain('observatory=hawc,kamiokande: unknown observatory kamiokande; allowed: none or a comma-separated list of icecube, icetop, hawc, tibet, argo-ybj, lhaaso-km2a (using hawc)');
+    expect(messages).toContain('observatory=hawc,kamiokande: unknown observatory kamiokande; allowed: none or a comma-separated list of icecube, icetop, hawc, tibet, argo-ybj, lhaaso-km2a, each alone or two or more joined by + (one joint view, e.g. hawc+icecube) (using hawc)');
     expect(messages).toContain('events=-5: Poisson events in total, a number in [1, 1e+16], or none (no noise) (using none)');
     expect(await p.page.getAttribute('body', 'data-ensemble')).toBe('1');
     // the valid part of the selection is observed
@@ -305,7 +307,10 @@ describe.skipIf(skip)('the crsky page in Chromium', () => {
     expect(equator[3]).toBe(255);
     expect(await p.page.textContent(`${panel} .obsinfo`)).toContain('FOV -26.0° < δ < 64.0°');
     expect(await p.page.locator(`${panel} table.dipoles tbody tr`).count()).toBe(6);
-    const dipoles = JSON.parse((await p.page.getAttribute(`${panel} table.dipoles`, 'data-dipoles')) ?? 'null') as PageDipoles;
+    const shownDipoles = JSON.parse((await p.page.getAttribute(`${panel} table.dipoles`, 'data-dipoles')) ?? 'null') as ShownDipoles;
+    // one detector: one East–West dipole, its own
+    expect(shownDipoles.eastWest.map((e) => e.detector)).toEqual(['hawc']);
+    const dipoles: PageDipoles = { ...shownDipoles, eastWest: shownDipoles.eastWest[0] };
 
     const dir = makeTempDir('crsky-web-obs-');
     fs.writeFileSync(path.join(dir, 'config.json'), (await p.download('json')).text);
@@ -419,6 +424,152 @@ describe.skipIf(skip)('the crsky page in Chromium', () => {
     await p.waitFor('observeStatus', (s) => s === 'galactic');
     expect(await p.page.textContent('#obsstatus')).toContain('observatories need the equatorial map');
     expect(await p.page.isVisible(panel)).toBe(false);
+    expect(p.errors).toEqual([]);
+    expect(Math.max(0, ...(await p.longTasks()))).toBeLessThan(LONG_TASK_MS);
+  }, WITH_CLI_MS);
+
+  // The joint view against `crsky observe --observatory hawc+icecube` on the same run, as the HAWC
+  // case above (same tolerances, same reasons): one joint maximum-likelihood map over the union of
+  // the two fields of view (−90° < δ < 64°), its C_l, the union's dipoles (Eq. 24/25 and K′) and
+  // the East–West dipole of each member alone (labelled by detector), and the downloads.
+  it('selecting HAWC + IceCube (joint) shows one map on the union of their fields of view, the union\'s dipoles and East–West per detector; they equal crsky observe --observatory hawc+icecube on the same run; the downloads are its files', async () => {
+    const p = await open(`${QUICK}&realizations=1&tracking.timesOmega=[5,10]&backend=cpu`, FLAGS.none);
+    await p.waitFor('state', (s) => s === 'done');
+    const name = 'hawc+icecube';
+    await p.page.check(`input[name="observatory"][value="${name}"]`);
+    await p.waitFor('observed', (s) => s === name);
+    expect(await p.page.getAttribute('body', 'data-observe-status')).toBe('ready');
+    expect(new URL(p.page.url()).searchParams.get('observatory')).toBe(name);
+    expect(await p.page.textContent(`label:has(input[value="${name}"])`)).toContain('HAWC + IceCube (joint)');
+    const panel = `.obspanel[data-observatory="${name}"]`;
+    expect(await p.page.isVisible(panel)).toBe(true);
+    expect(await p.page.isVisible('.obspanel[data-observatory="hawc"]')).toBe(false);
+    // the map: grey only above δ ≈ 64° (north), coloured on the equator and in the south (IceCube's sky)
+    const [equator, north, south] = await canvasColours(p, `${panel} canvas`, [[0.515, 0.45], [0.515, 0.04], [0.515, 0.96]]);
+    expect(north.slice(0, 3)).toEqual([215, 215, 215]);
+    expect(equator.slice(0, 3)).not.toEqual([215, 215, 215]);
+    expect(south.slice(0, 3)).not.toEqual([215, 215, 215]);
+    expect(await p.page.textContent(`${panel} .obsinfo`)).toContain('FOV the union of HAWC and IceCube\'s, -90.0° < δ < 64.0°');
+    const rows = p.page.locator(`${panel} table.dipoles tbody tr`);
+    expect(await rows.count()).toBe(7);
+    expect(await rows.nth(4).textContent()).toContain('East–West, Eq. 20–23 (HAWC alone)');
+    expect(await rows.nth(5).textContent()).toContain('East–West, Eq. 20–23 (IceCube alone)');
+    const dipoles = JSON.parse((await p.page.getAttribute(`${panel} table.dipoles`, 'data-dipoles')) ?? 'null') as ShownDipoles;
+    expect(dipoles.eastWest.map((e) => e.detector)).toEqual(['hawc', 'icecube']);
+
+    const dir = makeTempDir('crsky-web-joint-');
+    fs.writeFileSync(path.join(dir, 'config.json'), (await p.download('json')).text);
+    const sim = await runCli(['simulate', '--config', path.join(dir, 'config.json'), '--out', path.join(dir, 'run'), '--log', 'quiet'], { timeoutMs: 120_000 });
+    expect(sim.code, sim.stderr).toBe(0);
+    const obsDir = path.join(dir, 'observe');
+    const res = await runCli(['observe', path.join(dir, 'run'), '--observatory', name, '--out', obsDir], { timeoutMs: 120_000 });
+    expect(res.code, res.stderr).toBe(0);
+
+    // what the CLI prints, to its printed digits (East–West: one row per member, "(hawc alone)")
+    type JointKey = Exclude<keyof PageDipoles, 'eastWest'> | 'ewHawc' | 'ewIcecube';
+    const jointRows: (readonly [JointKey, RegExp])[] = [
+      ...PRINTED_ROWS.flatMap(([k, re]): (readonly [JointKey, RegExp])[] => (k === 'eastWest' ? [] : [[k, re]])),
+      ['ewHawc', /^East-West, Eq\. 20-23 \(hawc alone\)/],
+      ['ewIcecube', /^East-West, Eq\. 20-23 \(icecube alone\)/],
+    ];
+    const printed = printedDipoles(res.stdout, jointRows);
+    const shown: Record<JointKey, PageDipole> = { ...dipoles, ewHawc: dipoles.eastWest[0], ewIcecube: dipoles.eastWest[1] };
+    const worstPrinted: string[] = [];
+    for (const [key] of jointRows) {
+      const [a, b] = [shown[key], printed[key]];
+      const unit = 10 ** (Math.floor(Math.log10(Math.abs(b.a1))) - 3);
+      worstPrinted.push(`${key} ${((a.a1 - b.a1) / unit).toFixed(2)} unit, ${phaseDiff(a.alpha1Deg, b.alpha1Deg).toFixed(3)}°`);
+      expect(Math.abs(a.a1 - b.a1), key).toBeLessThanOrEqual(0.5 * unit + 1e-6 * dipoles.input.a1);
+      expect(Math.abs(phaseDiff(a.alpha1Deg, b.alpha1Deg)), key).toBeLessThanOrEqual(0.05 + 1e-6);
+    }
+    console.info(`HAWC + IceCube dipoles, page vs printed by crsky observe: ${worstPrinted.join('; ')}`);
+
+    // the dipole CSV against the CLI's files at full precision (East–West rows told apart by detector)
+    const dl = await p.download(`${panel} [data-file="dipoles"]`);
+    expect(dl.name).toBe(`crsky_${name}_dipoles_t01.csv`);
+    const table = parseCsv(dl.text, dl.name).columns;
+    const cli = (f: string) => parseCsv(fs.readFileSync(path.join(obsDir, name, f), 'utf8'), f).columns;
+    const [input, ra, kp, ew] = [cli('dipole_input.csv'), cli('dipole_ra_projection.csv'), cli('dipole_kprime.csv'), cli('dipole_east_west.csv')];
+    expect(Array.from(ew.detector)).toEqual([0, 1]);
+    type Row = [string, number, number, number, number, number];
+    const expected: Row[] = [
+      ['input', -1, -1, input.a1[0], input.d0h[0], input.d6h[0]],
+      ...[0, 1].map((k): Row => ['ra_projection_reported', k, -1, ra.a1_reported[k], ra.d0h[k] * ra.factor_pixels[k], ra.d6h[k] * ra.factor_pixels[k]]),
+      ...[0, 1].map((k): Row => ['ra_projection_rescaled', k, -1, ra.a1_rescaled[k], ra.d0h[k], ra.d6h[k]]),
+      ...[0, 1].map((k): Row => ['kprime', k, -1, kp.a1[k], kp.d0h[k], kp.d6h[k]]),
+      ...[0, 1].map((i): Row => ['east_west', -1, i, ew.a1[i], ew.d0h[i], ew.d6h[i]]),
+    ];
+    expect(table.method.length).toBe(expected.length);
+    const scale = input.a1[0];
+    const shownVsFiles: [PageDipole, number][] = [
+      [dipoles.input, input.a1[0]],
+      [dipoles.raReported, ra.a1_reported[1]],
+      [dipoles.raRescaled, ra.a1_rescaled[1]],
+      [dipoles.kPrime, kp.a1[1]],
+      [dipoles.eastWest[0], ew.a1[0]],
+      [dipoles.eastWest[1], ew.a1[1]],
+      [dipoles.kPrimeDirect, kp.a1[0]],
+    ];
+    for (const [v, file] of shownVsFiles) expect(Math.abs(v.a1 - file) / scale).toBeLessThan(1e-6);
+    let worst = 0;
+    expected.forEach(([method, rec, det, a1, d0h, d6h], i) => {
+      expect(DIPOLE_METHODS[table.method[i]]).toBe(method);
+      expect(table.reconstruction[i]).toBe(rec);
+      expect(table.detector[i]).toBe(det);
+      for (const [x, y] of [[table.a1[i], a1], [table.d0h[i], d0h], [table.d6h[i], d6h]]) worst = Math.max(worst, Math.abs(x - y) / scale);
+    });
+    console.info(`HAWC + IceCube dipole CSV, page vs crsky observe's files: largest |Δ| / input A1 = ${worst.toExponential(1)}`);
+    expect(worst).toBeLessThan(1e-6);
+
+    // the observed map FITS and C_l CSV: the CLI's observed.fits and cl.csv
+    const fits = await p.download(`${panel} [data-file="fits"]`);
+    expect(fits.name).toBe(`crsky_${name}_observed_t01.fits`);
+    const pageFits = decodeHealpixFits(new Uint8Array(fs.readFileSync(fits.path)));
+    const cliFits = decodeHealpixFits(new Uint8Array(fs.readFileSync(path.join(obsDir, name, 'observed.fits'))));
+    expect(pageFits.columns.map((c) => c.name)).toEqual(cliFits.columns.map((c) => c.name));
+    let dMap = 0;
+    pageFits.columns.forEach((col, c) => {
+      const [mi, ci] = [col.data, cliFits.columns[c].data];
+      let range = 0;
+      for (let q = 0; q < ci.length; q++) if (!isUnseen(ci[q])) range = Math.max(range, Math.abs(c < 2 ? ci[q] - 1 : ci[q]));
+      for (let q = 0; q < ci.length; q++) {
+        expect(isUnseen(mi[q])).toBe(isUnseen(ci[q]));
+        if (!isUnseen(ci[q])) dMap = Math.max(dMap, Math.abs(mi[q] - ci[q]) / range);
+      }
+    });
+    const clDl = await p.download(`${panel} [data-file="cl"]`);
+    expect(clDl.name).toBe(`crsky_${name}_cl_t01.csv`);
+    const [pc, cc] = [parseCsv(clDl.text, clDl.name).columns, cli('cl.csv')];
+    let dCl = 0;
+    for (const col of ['cl_pseudo', 'cl_full_sky', 'cl_input']) {
+      const colScale = Math.max(...Array.from(cc[col].slice(1), Math.abs));
+      for (let l = 1; l < cc[col].length; l++) if (Number.isFinite(cc[col][l])) dCl = Math.max(dCl, Math.abs(pc[col][l] - cc[col][l]) / colScale);
+    }
+    console.info(`HAWC + IceCube observed map (every column) and C_l, page vs crsky observe: largest |Δ| / column scale = ${dMap.toExponential(1)}, C_l ${dCl.toExponential(1)}`);
+    expect(dMap).toBeLessThan(1e-6);
+    expect(dCl).toBeLessThan(1e-6);
+
+    // with events: every detector draws N from its own stream, as crsky observe --events N --seed S
+    await p.page.fill('#eventSeed', '3');
+    await p.page.press('#eventSeed', 'Tab');
+    await p.page.fill('#events', '1e6');
+    await p.page.press('#events', 'Tab');
+    await p.waitFor('observedEvents', (s) => s === '1000000');
+    await p.waitFor('observeStatus', (s) => s === 'ready');
+    const noisy = await runCli(['observe', path.join(dir, 'run'), '--observatory', name, '--events', '1e6', '--seed', '3', '--out', path.join(dir, 'observe-events')], { timeoutMs: 120_000 });
+    expect(noisy.code, noisy.stderr).toBe(0);
+    const drawn = /(\d\.\d{3}e\+\d+) Poisson events \(hawc (\S+), icecube (\S+)\)/.exec(noisy.stdout);
+    expect(drawn, noisy.stdout).not.toBeNull();
+    expect(await p.page.textContent(`${panel} .obsinfo`)).toContain(`${drawn![1]} Poisson events (hawc ${drawn![2]}, icecube ${drawn![3]};`);
+    const noisyDl = await p.download(`${panel} [data-file="dipoles"]`);
+    const noisyTable = parseCsv(noisyDl.text, noisyDl.name).columns;
+    const noisyKp = parseCsv(fs.readFileSync(path.join(dir, 'observe-events', name, 'dipole_kprime.csv'), 'utf8'), 'dipole_kprime.csv').columns;
+    const noisyEw = parseCsv(fs.readFileSync(path.join(dir, 'observe-events', name, 'dipole_east_west.csv'), 'utf8'), 'dipole_east_west.csv').columns;
+    // rows 5, 6: K′ (direct integration, maximum likelihood); rows 7, 8: East–West of hawc, icecube
+    const dNoisy = Math.max(Math.abs(noisyTable.a1[6] - noisyKp.a1[1]), Math.abs(noisyTable.a1[5] - noisyKp.a1[0]), Math.abs(noisyTable.a1[7] - noisyEw.a1[0]), Math.abs(noisyTable.a1[8] - noisyEw.a1[1])) / scale;
+    console.info(`HAWC + IceCube with 1e6 events each, seed 3: K′ A1 ${noisyTable.a1[6].toExponential(4)} (no events ${table.a1[6].toExponential(4)}); page vs crsky observe |Δ| / input A1 = ${dNoisy.toExponential(1)}`);
+    expect(noisyTable.a1[6]).not.toBe(table.a1[6]);
+    expect(dNoisy).toBeLessThan(1e-6);
     expect(p.errors).toEqual([]);
     expect(Math.max(0, ...(await p.longTasks()))).toBeLessThan(LONG_TASK_MS);
   }, WITH_CLI_MS);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configOf, settingsFromUrl, settingsToUrl } from '../../web/src/ui/params.ts';
+import { configOf, parseJointView, settingsFromUrl, settingsToUrl } from '../../web/src/ui/params.ts';
 
 describe('page settings in the URL', () => {
   it('config paths override the preset as --set does; view and backend keys are read', () => {
@@ -54,11 +54,37 @@ describe('page settings in the URL', () => {
     const bad = settingsFromUrl('?observatory=hawc,kamiokande&events=0&eventSeed=1.5');
     expect(bad.settings.observe).toEqual({ observatories: ['hawc'], events: null, seed: 1 });
     expect(bad.problems).toEqual([
-      'URL parameter observatory=hawc,kamiokande: unknown observatory kamiokande; allowed: none or a comma-separated list of icecube, icetop, hawc, tibet, argo-ybj, lhaaso-km2a (using hawc)',
+      'URL parameter observatory=hawc,kamiokande: unknown observatory kamiokande; allowed: none or a comma-separated list of icecube, icetop, hawc, tibet, argo-ybj, lhaaso-km2a, each alone or two or more joined by + (one joint view, e.g. hawc+icecube) (using hawc)',
       'URL parameter events=0: Poisson events in total, a number in [1, 1e+16], or none (no noise) (using none)',
       'URL parameter eventSeed=1.5: seed of the Poisson draws, an integer in [0, 2147483647] (using 1)',
     ]);
     // the page's own keys are not config paths
     expect(configOf(bad.settings.preset, bad.settings.sets).seed).toBe(1);
+  });
+
+  it('a joint view "a+b" (crsky observe --observatory hawc+icecube) is read, validated like the single names, and round-trips', () => {
+    // "+" written as %2B, as the page writes it; a literal + in a query reads as a space, which joins too
+    const { settings, problems } = settingsFromUrl('?observatory=HAWC%2BIceCube,icecube,tibet%2Bhawc%2Bicecube');
+    expect(problems).toEqual([]);
+    // presets first, then the joint views (the offered ones first), members in the order named
+    expect(settings.observe.observatories).toEqual(['icecube', 'hawc+icecube', 'tibet+hawc+icecube']);
+    expect(settingsToUrl(settings)).toBe('?preset=quick&observatory=icecube%2Chawc%2Bicecube%2Ctibet%2Bhawc%2Bicecube');
+    expect(settingsFromUrl(settingsToUrl(settings)).settings.observe).toEqual(settings.observe);
+    expect(settingsFromUrl('?observatory=hawc+icecube').settings.observe.observatories).toEqual(['hawc+icecube']);
+    expect(parseJointView('hawc + icecube')).toBe('hawc+icecube');
+  });
+
+  it('a bad joint view is dropped with a message naming it and what is allowed; the rest applies', () => {
+    const allowed = 'allowed: none or a comma-separated list of icecube, icetop, hawc, tibet, argo-ybj, lhaaso-km2a, each alone or two or more joined by + (one joint view, e.g. hawc+icecube)';
+    const bad = settingsFromUrl('?observatory=hawc%2Bkamiokande,icecube');
+    expect(bad.settings.observe.observatories).toEqual(['icecube']);
+    expect(bad.problems).toEqual([`URL parameter observatory=hawc+kamiokande,icecube: unknown observatory kamiokande in the joint view hawc+kamiokande; ${allowed} (using icecube)`]);
+    expect(settingsFromUrl('?observatory=hawc%2Bhawc').problems).toEqual([`URL parameter observatory=hawc+hawc: hawc is named twice in the joint view hawc+hawc; a joint view needs two or more different observatories; ${allowed} (using none)`]);
+    expect(settingsFromUrl('?observatory=hawc%2B').problems).toEqual([
+      `URL parameter observatory=hawc+: hawc+ is not a joint view; join two or more of icecube, icetop, hawc, tibet, argo-ybj, lhaaso-km2a with +, e.g. hawc+icecube; ${allowed} (using none)`,
+    ]);
+    const twice = settingsFromUrl('?observatory=hawc%2Bicecube,icecube%2Bhawc');
+    expect(twice.settings.observe.observatories).toEqual(['hawc+icecube']);
+    expect(twice.problems).toEqual([`URL parameter observatory=hawc+icecube,icecube+hawc: the joint view icecube+hawc is named twice (as hawc+icecube); ${allowed} (using hawc+icecube)`]);
   });
 });

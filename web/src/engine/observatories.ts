@@ -1,7 +1,7 @@
 /**
  * The engine's observatory view: the ensemble-mean map of a snapshot put through the chosen
  * presets by `observeSky` (src/pipeline/observe.ts), exactly as `crsky observe <run dir>
- * --observatory NAME [--events N --seed S]` runs it with its defaults (analysis N_side
+ * --observatory NAME [--events N --seed S]` runs it (NAME a preset, or "a+b": one joint view) with its defaults (analysis N_side
  * min(map, 64), 4·N_side sidereal steps, at most 100 maximum-likelihood updates). It runs when
  * the page changes the request and when a realization finishes (the ensemble mean changes only
  * then; the sky-forming stages do not touch it). One observatory per task: the engine handles
@@ -96,12 +96,16 @@ export class ObservatoryView {
     const r = this.request;
     const next = r.observatories.find((n) => !this.cache.has(this.key(n)));
     if (next === undefined) return status('ready', '');
-    const preset = OBSERVATORY_PRESETS[next];
     let observation: Observation;
     try {
-      if (!preset) throw new Error(`unknown observatory ${next}`);
+      // "a+b": one joint view of its members (crsky observe --observatory a+b)
+      const members = next.split('+').map((n) => {
+        const preset = OBSERVATORY_PRESETS[n];
+        if (!preset) throw new Error(`unknown observatory ${n}`);
+        return preset.observatory;
+      });
       const nside = Math.min(Math.round(Math.sqrt(map.length / 12)), OBSERVE_NSIDE_MAX);
-      observation = observeSky(map, [preset.observatory], { nside, seed: r.seed, events: r.events ?? undefined }).observations[0];
+      observation = observeSky(map, [members.length > 1 ? members : members[0]], { nside, seed: r.seed, events: r.events ?? undefined }).observations[0];
     } catch (e) {
       return status('error', `${next}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -117,14 +121,16 @@ export class ObservatoryView {
     const d = o.dipoles;
     const ml = d.raProjection.maximumLikelihood;
     const f = o.fieldOfView;
-    const raster = rasterizeObserved(o.maximumLikelihood.intensity, o.mask, this.request, `${o.name}: ${title}`, [f.decMinDeg, f.decMaxDeg]);
+    const raster = rasterizeObserved(o.maximumLikelihood.intensity, o.mask, this.request, `${o.name}: ${title}`, f.bands.flatMap((b) => [b.decMinDeg, b.decMaxDeg]));
     const dip = (x: { readonly a1: number; readonly alpha1Deg: number }) => ({ a1: x.a1, alpha1Deg: x.alpha1Deg });
     const observation: ObservedSummary = {
       name: o.name,
+      joint: o.joint,
+      detectors: o.detectors.map((det) => ({ name: det.observatory.name, totalEvents: det.totalEvents })),
       version,
       nside: o.nside,
       nTimes: o.nTimes,
-      fieldOfView: { ...f },
+      fieldOfView: { decMinDeg: f.decMinDeg, decMaxDeg: f.decMaxDeg, bands: f.bands.map((b) => ({ ...b })), ringDecMinDeg: f.ringDecMinDeg, ringDecMaxDeg: f.ringDecMaxDeg, fsky: f.fsky },
       totalEvents: o.totalEvents,
       poisson: o.poisson,
       mlIterations: o.maximumLikelihood.iterations,
@@ -144,7 +150,7 @@ export class ObservatoryView {
         raRescaled: { a1: ml.a1, alpha1Deg: ml.alpha1Deg },
         raFactor: ml.factor,
         kPrime: dip(d.kPrime.maximumLikelihood),
-        eastWest: dip(o.detectors[0].eastWest),
+        eastWest: o.detectors.map((det) => ({ detector: det.observatory.name, ...dip(det.eastWest) })),
         kPrimeDirect: dip(d.kPrime.directIntegration),
       },
       raster,

@@ -34,7 +34,7 @@ export type ToEngine =
 
 /** What the observatory view asks for: the ensemble mean of a snapshot through these presets. */
 export interface ObserveRequest {
-  /** Preset names (OBSERVATORY_NAMES), in the page's order; empty for none. */
+  /** Views in the page's order: preset names (OBSERVATORY_NAMES) and joint views ("hawc+icecube"); empty for none. */
   readonly observatories: readonly string[];
   /** Poisson events in total, or null: the counts are their expectation (no noise), as `crsky observe` without --events. */
   readonly events: number | null;
@@ -64,18 +64,34 @@ export interface ObservedDipoles {
   /** Eq. 25's factor on the pixels (mean cos δ over the field of view). */
   readonly raFactor: number;
   readonly kPrime: DipoleEstimate;
-  readonly eastWest: DipoleEstimate;
+  /**
+   * The East–West dipole of each detector's own counts (its local frame): one for an observatory,
+   * one per member of a joint view, which has no joint East–West dipole (docs/observatory.md).
+   */
+  readonly eastWest: readonly (DipoleEstimate & { readonly detector: string })[];
   readonly kPrimeDirect: DipoleEstimate;
 }
 
-/** One observatory's view of the map: what the page shows of an Observation. */
+/** One view of the map (an observatory, or a joint view "a+b"): what the page shows of an Observation. */
 export interface ObservedSummary {
+  /** The observatory's name, or the members' joined by "+" for a joint view. */
   readonly name: string;
+  readonly joint: boolean;
+  /** Each detector (the one, or every member in order): its name and its events over the day. */
+  readonly detectors: readonly { readonly name: string; readonly totalEvents: number }[];
   /** Which state of the view it belongs to (ObservedStatus.version). */
   readonly version: number;
   readonly nside: number;
   readonly nTimes: number;
-  readonly fieldOfView: { readonly decMinDeg: number; readonly decMaxDeg: number; readonly ringDecMinDeg: number; readonly ringDecMaxDeg: number; readonly fsky: number };
+  /** The detector's, or the union of the members' (`bands`: the nominal bands, overlapping ones merged). */
+  readonly fieldOfView: {
+    readonly decMinDeg: number;
+    readonly decMaxDeg: number;
+    readonly bands: readonly { readonly decMinDeg: number; readonly decMaxDeg: number }[];
+    readonly ringDecMinDeg: number;
+    readonly ringDecMaxDeg: number;
+    readonly fsky: number;
+  };
   readonly totalEvents: number;
   readonly poisson: boolean;
   readonly mlIterations: number;

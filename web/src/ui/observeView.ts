@@ -1,5 +1,6 @@
 /**
- * The observatory view on the page: the selector (presets, events, seed), and per observatory
+ * The observatory view on the page: the selector (presets, joint views such as HAWC + IceCube,
+ * events, seed), and per view (an observatory, or one joint reconstruction of several)
  * its observed map (the engine's raster, the field of view's declination limits outlined), the
  * dipole of every method next to the input's, and its downloads; one plot of every pseudo-C_l
  * and full-sky estimate next to the simulated map's C_l. The engine (engine/observatories.ts)
@@ -11,18 +12,29 @@ import { OBSERVATORY_NAMES, OBSERVATORY_PRESETS } from '../../../src/core.ts';
 import type { DipoleEstimate, ObservedFile, ObservedStatus, ObservedSummary } from '../engine/protocol.ts';
 import { drawSpectraPlot, type PlotSeries } from './clPlot.ts';
 import { formatValue, MapCanvas } from './mapCanvas.ts';
-import { parseEvents, parseEventSeed, type ObserveSettings } from './params.ts';
+import { JOINT_CHOICES, parseEvents, parseEventSeed, type ObserveSettings } from './params.ts';
 
 /** The panels' grid, CSS pixels (style.css: #obspanels). */
 const PANELS_MAX_WIDTH = 900;
 const PANEL_MIN_WIDTH = 360;
 const PANEL_GAP = 16;
 
-/** Okabe–Ito colours, one per preset (colour-blind safe). */
+/** Okabe–Ito colours, one per preset (colour-blind safe); joint views take the others in turn. */
 const COLOURS = ['#E69F00', '#56B4E9', '#009E73', '#CC79A7', '#D55E00', '#0072B2'];
+const JOINT_COLOURS = ['#882255', '#555555', '#999933'];
 
-/** "HAWC" of "HAWC, Sierra Negra (Mexico); ...": the name before the first comma or parenthesis. */
+/** The members of a view: ["hawc"] for a preset, ["hawc", "icecube"] for the joint view "hawc+icecube". */
+function members(name: string): string[] {
+  return name.split('+');
+}
+
+/**
+ * "HAWC" of "HAWC, Sierra Negra (Mexico); ...": the name before the first comma or parenthesis;
+ * "HAWC + IceCube (joint)" for a joint view.
+ */
 export function displayName(name: string): string {
+  const m = members(name);
+  if (m.length > 1) return `${m.map(displayName).join(' + ')} (joint)`;
   const d = OBSERVATORY_PRESETS[name]?.description ?? name;
   return d.split(/,| \(/)[0].trim();
 }
@@ -61,12 +73,15 @@ export class ObserveView {
     private readonly els: { readonly choices: HTMLElement; readonly events: HTMLInputElement; readonly seed: HTMLInputElement; readonly problem: HTMLElement; readonly status: HTMLElement; readonly panels: HTMLElement; readonly plot: HTMLCanvasElement },
     private readonly hooks: ObserveViewHooks,
   ) {
-    OBSERVATORY_NAMES.forEach((name) => {
-      const preset = OBSERVATORY_PRESETS[name];
+    // the presets, the joint views offered, and any other joint view the URL names (validated by params.ts)
+    const joints = [...JOINT_CHOICES, ...settings.observatories.filter((n) => n.includes('+') && !JOINT_CHOICES.includes(n))];
+    [...OBSERVATORY_NAMES, ...joints].forEach((name) => {
+      const presets = members(name).map((n) => OBSERVATORY_PRESETS[n]);
       const box = el('input', { type: 'checkbox', name: 'observatory', value: name, checked: settings.observatories.includes(name) });
       box.addEventListener('change', () => this.selectionChanged());
-      const unverified = preset.verified ? '' : ' (unverified)';
-      els.choices.append(el('label', { title: preset.description }, box, ` ${displayName(name)}${unverified}`));
+      const unverified = presets.every((p) => p.verified) ? '' : ' (unverified)';
+      const title = presets.length > 1 ? `one joint maximum-likelihood reconstruction of ${presets.map((p) => p.observatory.name).join(' and ')} on the union of their fields of view (crsky observe --observatory ${name})` : presets[0].description;
+      els.choices.append(el('label', { title }, box, ` ${displayName(name)}${unverified}`));
       this.panels.set(name, this.makePanel(name));
     });
     els.events.value = settings.events === null ? '' : String(settings.events);
@@ -94,10 +109,11 @@ export class ObserveView {
   }
 
   private makePanel(name: string): Panel {
-    const preset = OBSERVATORY_PRESETS[name];
-    const o = preset.observatory;
-    const title = el('h3', {}, displayName(name), ' ', el('small', {}, `Φ = ${o.latitudeDeg}°, θ_max = ${o.zenithMaxDeg}°`));
-    const note = preset.verified ? [] : [el('p', { className: 'obsnote' }, `note: ${name}: ${preset.sources.latitude}; ${preset.sources.zenithMax}`)];
+    const presets = members(name).map((n) => OBSERVATORY_PRESETS[n]);
+    const where = (o: (typeof presets)[number]['observatory']) => `Φ = ${o.latitudeDeg}°, θ_max = ${o.zenithMaxDeg}°`;
+    const site = presets.length > 1 ? presets.map((p) => `${displayName(p.observatory.name)}: ${where(p.observatory)}`).join('; ') : where(presets[0].observatory);
+    const title = el('h3', {}, displayName(name), ' ', el('small', {}, site));
+    const note = presets.filter((p) => !p.verified).map((p) => el('p', { className: 'obsnote' }, `note: ${p.observatory.name}: ${p.sources.latitude}; ${p.sources.zenithMax}`));
     const info = el('p', { className: 'obsinfo' });
     const canvas = el('canvas', { className: 'obsmap', width: 720, height: 416 });
     const readout = el('p', { className: 'readout' });
@@ -173,8 +189,12 @@ export class ObserveView {
     p.shown = o;
     p.root.classList.remove('stale');
     const f = o.fieldOfView;
-    const noise = o.poisson ? `${o.totalEvents.toExponential(3)} Poisson events (noise N = ${formatValue(o.spectrum.noiseEq31)}, Eq. 31)` : 'no noise (expected counts)';
-    p.info.textContent = `FOV ${f.decMinDeg.toFixed(1)}° < δ < ${f.decMaxDeg.toFixed(1)}° (dashed; f_sky ${f.fsky.toFixed(3)}), N_side ${o.nside}, ${o.nTimes} sidereal steps, ${noise}; relative intensity by maximum likelihood (${o.mlIterations} updates), each declination ring normalized (a_l0 = 0), equatorial coordinates.`;
+    const perDetector = o.joint ? `${o.detectors.map((d) => `${d.name} ${d.totalEvents.toExponential(3)}`).join(', ')}; ` : '';
+    const noise = o.poisson ? `${o.totalEvents.toExponential(3)} Poisson events (${perDetector}noise N = ${formatValue(o.spectrum.noiseEq31)}, Eq. 31)` : 'no noise (expected counts)';
+    const bands = f.bands.map((b) => `${b.decMinDeg.toFixed(1)}° < δ < ${b.decMaxDeg.toFixed(1)}°`).join(' and ');
+    const fov = o.joint ? `FOV the union of ${o.detectors.map((d) => displayName(d.name)).join(' and ')}'s, ${bands}` : `FOV ${bands}`;
+    const method = o.joint ? 'one joint maximum likelihood of every detector\'s counts (each its own rates and acceptance)' : 'maximum likelihood';
+    p.info.textContent = `${fov} (dashed; f_sky ${f.fsky.toFixed(3)}), N_side ${o.nside}, ${o.nTimes} sidereal steps, ${noise}; relative intensity by ${method} (${o.mlIterations} updates), each declination ring normalized (a_l0 = 0), equatorial coordinates.`;
     p.map.draw(o.raster);
     this.dipoleTable(p.table, o);
     this.markObserved();
@@ -188,10 +208,11 @@ export class ObserveView {
       ['RA projection, Eq. 24 (as reported)', d.raReported],
       [`RA projection ÷ ${d.raFactor.toFixed(3)} (Eq. 25)`, d.raRescaled],
       ['K′-corrected, Eq. 27–28', d.kPrime],
-      ['East–West, Eq. 20–23', d.eastWest],
+      // per detector: the method works in a detector's local frame on its own counts
+      ...d.eastWest.map((ew): [string, DipoleEstimate] => [o.joint ? `East–West, Eq. 20–23 (${displayName(ew.detector)} alone)` : 'East–West, Eq. 20–23', ew]),
       ['K′ on direct integration', d.kPrimeDirect],
     ];
-    const head = el('tr', {}, el('th', {}, 'dipole (maximum likelihood)'), el('th', {}, 'A1'), el('th', {}, 'α1'), el('th', {}, '÷ input'));
+    const head = el('tr', {}, el('th', {}, o.joint ? 'dipole (joint maximum likelihood, union of the fields of view)' : 'dipole (maximum likelihood)'), el('th', {}, 'A1'), el('th', {}, 'α1'), el('th', {}, '÷ input'));
     table.replaceChildren(
       el('thead', {}, head),
       el('tbody', {}, ...rows.map(([label, v]) => el('tr', {}, el('td', {}, label), el('td', {}, formatValue(v.a1)), el('td', {}, phase(v.alpha1Deg)), el('td', {}, (v.a1 / d.input.a1).toFixed(3))))),
@@ -211,7 +232,8 @@ export class ObserveView {
     const series: PlotSeries[] = [];
     if (shown.length) series.push({ values: shown[0].spectrum.inputCl, colour: '#111', kind: 'dot', label: 'simulated: mean map, full sky' });
     for (const o of shown) {
-      const colour = COLOURS[OBSERVATORY_NAMES.indexOf(o.name) % COLOURS.length];
+      const preset = OBSERVATORY_NAMES.indexOf(o.name);
+      const colour = preset >= 0 ? COLOURS[preset % COLOURS.length] : JOINT_COLOURS[Array.from(this.panels.keys()).filter((n) => n.includes('+')).indexOf(o.name) % JOINT_COLOURS.length];
       const name = displayName(o.name);
       series.push({ values: o.spectrum.pseudoCl, colour, kind: 'line', width: 1.6, label: `${name}: pseudo-C_l` });
       series.push({ values: o.spectrum.fullSky, colour, kind: 'square', label: `${name}: full sky, Eq. 30${o.spectrum.binWidth > 1 ? ` (bins of ${o.spectrum.binWidth})` : ''}` });

@@ -2,7 +2,8 @@
  * The page's settings as data: a preset, config overrides by path (exactly `crsky simulate
  * --preset P --set path=value`), the backend and the view. They live in the URL, so a view can
  * be shared: ?preset=quick&particles.nside=16&tracking.timesOmega=[10,50]&backend=cpu&frame=galactic
- * &observatory=hawc,icecube&events=1e9.
+ * &observatory=hawc,icecube,hawc%2Bicecube&events=1e9 ("+" joins observatories into one joint view, as in
+ * `crsky observe --observatory hawc+icecube`; a literal + in a query reads as a space, which joins too).
  * A bad or out-of-range parameter is dropped with the schema's message (naming it and the allowed
  * range) and the page goes on with the rest.
  */
@@ -21,7 +22,7 @@ export interface ViewSettings {
 
 /** The observatory view: `crsky observe --observatory A,B [--events N --seed S]` on the ensemble mean. */
 export interface ObserveSettings {
-  /** Preset names in OBSERVATORY_NAMES order; empty for none. */
+  /** Preset names in OBSERVATORY_NAMES order, then joint views ("hawc+icecube", see parseObservatoryList); empty for none. */
   readonly observatories: readonly string[];
   /** Poisson events in total, or null for none (expected counts, no noise). */
   readonly events: number | null;
@@ -46,11 +47,52 @@ export const EVENT_SEED_MAX = 2 ** 31 - 1;
 /** URL keys of the page's own settings (every other key is a config path). */
 const PAGE_KEYS = ['preset', 'backend', 'frame', 'dipole', 'smooth', 'observatory', 'events', 'eventSeed'];
 
-/** The observatories of a comma-separated list ('none' or empty: none), and the names not known. */
-export function parseObservatoryList(raw: string): { observatories: string[]; unknown: string[] } {
-  const items = raw.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '' && s !== 'none');
-  const unknown = items.filter((s) => !OBSERVATORY_NAMES.includes(s));
-  return { observatories: OBSERVATORY_NAMES.filter((n) => items.includes(n)), unknown };
+/** The joint views the selector offers besides the presets (any other "a+b" the URL names gets a choice too). */
+export const JOINT_CHOICES: readonly string[] = ['hawc+icecube'];
+
+/** What `observatory=` may hold, for the messages. */
+const OBSERVATORY_ALLOWED = `none or a comma-separated list of ${OBSERVATORY_NAMES.join(', ')}, each alone or two or more joined by + (one joint view, e.g. hawc+icecube)`;
+
+/**
+ * A joint view's name ("hawc+icecube", members in the order given, lower case), or the problem
+ * with it. A "+" in a URL's query reads as a space, so spaces join members too.
+ */
+export function parseJointView(raw: string): string | { problem: string } {
+  const parts = raw.trim().toLowerCase().split(/\s*\+\s*|\s+/);
+  if (parts.length < 2 || parts.some((s) => s === '')) return { problem: `${raw.trim()} is not a joint view; join two or more of ${OBSERVATORY_NAMES.join(', ')} with +, e.g. hawc+icecube` };
+  const unknown = parts.filter((s) => !OBSERVATORY_NAMES.includes(s));
+  if (unknown.length) return { problem: `unknown observatory ${unknown.join(', ')} in the joint view ${parts.join('+')}` };
+  const twice = parts.find((n, i) => parts.indexOf(n) !== i);
+  if (twice !== undefined) return { problem: `${twice} is named twice in the joint view ${parts.join('+')}; a joint view needs two or more different observatories` };
+  return parts.join('+');
+}
+
+/**
+ * The views of a comma-separated list ('none' or empty: none): presets in OBSERVATORY_NAMES
+ * order, then joint views (JOINT_CHOICES first, in their order, then the others as named); and
+ * what was dropped, one problem each.
+ */
+export function parseObservatoryList(raw: string): { observatories: string[]; problems: string[] } {
+  const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '' && s.toLowerCase() !== 'none');
+  const singles: string[] = [];
+  const joints: string[] = [];
+  const problems: string[] = [];
+  for (const item of items) {
+    if (/[+\s]/.test(item)) {
+      const j = parseJointView(item);
+      if (typeof j === 'object') problems.push(j.problem);
+      else if (!joints.includes(j)) {
+        const key = [...j.split('+')].sort().join('+');
+        const same = joints.find((k) => [...k.split('+')].sort().join('+') === key);
+        if (same !== undefined) problems.push(`the joint view ${j} is named twice (as ${same})`);
+        else joints.push(j);
+      }
+    } else if (OBSERVATORY_NAMES.includes(item.toLowerCase())) singles.push(item.toLowerCase());
+    else problems.push(`unknown observatory ${item.toLowerCase()}`);
+  }
+  const rank = (j: string) => (JOINT_CHOICES.includes(j) ? JOINT_CHOICES.indexOf(j) : JOINT_CHOICES.length);
+  const orderedJoints = joints.map((j, i) => ({ j, i })).sort((a, b) => rank(a.j) - rank(b.j) || a.i - b.i).map((x) => x.j);
+  return { observatories: [...OBSERVATORY_NAMES.filter((n) => singles.includes(n)), ...orderedJoints], problems };
 }
 
 /** Poisson events as typed ('' or 'none': null), or a message naming the range. */
@@ -145,10 +187,10 @@ export function settingsFromUrl(search: string): ParsedSettings {
   let observe = DEFAULT_OBSERVE;
   const obs = q.get('observatory');
   if (obs !== null) {
-    const { observatories, unknown } = parseObservatoryList(obs);
-    observe = { ...observe, observatories };
-    if (unknown.length) {
-      problems.push(`URL parameter observatory=${obs}: unknown observatory ${unknown.join(', ')}; allowed: none or a comma-separated list of ${OBSERVATORY_NAMES.join(', ')} (using ${observatories.length ? observatories.join(',') : 'none'})`);
+    const parsed = parseObservatoryList(obs);
+    observe = { ...observe, observatories: parsed.observatories };
+    if (parsed.problems.length) {
+      problems.push(`URL parameter observatory=${obs}: ${parsed.problems.join('; ')}; allowed: ${OBSERVATORY_ALLOWED} (using ${parsed.observatories.length ? parsed.observatories.join(',') : 'none'})`);
     }
   }
   const events = q.get('events');
