@@ -47,7 +47,6 @@ fn sample_finer_grid(x: LatticePoint, g: FinerGrid) -> vec3<f32> {
   let turns = finer_grid_turns(x, g);
   let node = turns >> vec3<u32>(32u - g.bits);
   let w = vec3<f32>(turns << vec3<u32>(g.bits)) * CELLS_PER_UNIT;
-  let v = vec3<f32>(1.0) - w;
   let next = (node + vec3<u32>(1u)) & vec3<u32>((1u << g.bits) - 1u);
   // index = offset + i + N (j + N k)
   let i = vec2<u32>(node.x, next.x) + vec2<u32>(g.offset);
@@ -61,10 +60,7 @@ fn sample_finer_grid(x: LatticePoint, g: FinerGrid) -> vec3<f32> {
   let b101 = grid_node(i.y + j.x + k.y);
   let b011 = grid_node(i.x + j.y + k.y);
   let b111 = grid_node(i.y + j.y + k.y);
-  return v.x * v.y * v.z * b000 + w.x * v.y * v.z * b100
-       + v.x * w.y * v.z * b010 + w.x * w.y * v.z * b110
-       + v.x * v.y * w.z * b001 + w.x * v.y * w.z * b101
-       + v.x * w.y * w.z * b011 + w.x * w.y * w.z * b111;
+  return trilinear_blend(w, b000, b100, b010, b110, b001, b101, b011, b111);
 }
 
 fn magnetic_field(x: LatticePoint) -> vec3<f32> {

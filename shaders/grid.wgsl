@@ -27,11 +27,19 @@ fn grid_node(index: u32) -> vec3<f32> {
   return vec3<f32>(grid_x[index], grid_y[index], grid_z[index]);
 }
 
-// Σ over the 8 corners of the cell of w_corner · B_corner, weights (1-w) or w per axis.
+// Σ over the 8 corners of a cell of w_corner · B_corner, weights (1-w) or w per axis (b<ijk>: the
+// corner at +i, +j, +k); shared by this grid and the nested finer grids.
+fn trilinear_blend(w: vec3<f32>, b000: vec3<f32>, b100: vec3<f32>, b010: vec3<f32>, b110: vec3<f32>,
+                   b001: vec3<f32>, b101: vec3<f32>, b011: vec3<f32>, b111: vec3<f32>) -> vec3<f32> {
+  let v = vec3<f32>(1.0) - w;
+  return v.x * v.y * v.z * b000 + w.x * v.y * v.z * b100
+       + v.x * w.y * v.z * b010 + w.x * w.y * v.z * b110
+       + v.x * v.y * w.z * b001 + w.x * v.y * w.z * b101
+       + v.x * w.y * w.z * b011 + w.x * w.y * w.z * b111;
+}
+
 fn sample_grid_trilinear(x: LatticePoint) -> vec3<f32> {
   let c = x.cell;
-  let w = lattice_offset(x);
-  let v = vec3<f32>(1.0) - w;
   let b000 = grid_node(grid_node_index(c));
   let b100 = grid_node(grid_node_index(c + vec3<i32>(1, 0, 0)));
   let b010 = grid_node(grid_node_index(c + vec3<i32>(0, 1, 0)));
@@ -40,8 +48,5 @@ fn sample_grid_trilinear(x: LatticePoint) -> vec3<f32> {
   let b101 = grid_node(grid_node_index(c + vec3<i32>(1, 0, 1)));
   let b011 = grid_node(grid_node_index(c + vec3<i32>(0, 1, 1)));
   let b111 = grid_node(grid_node_index(c + vec3<i32>(1, 1, 1)));
-  return v.x * v.y * v.z * b000 + w.x * v.y * v.z * b100
-       + v.x * w.y * v.z * b010 + w.x * w.y * v.z * b110
-       + v.x * v.y * w.z * b001 + w.x * v.y * w.z * b101
-       + v.x * w.y * w.z * b011 + w.x * w.y * w.z * b111;
+  return trilinear_blend(lattice_offset(x), b000, b100, b010, b110, b001, b101, b011, b111);
 }

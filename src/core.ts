@@ -60,7 +60,7 @@ export { standardDiffusionDipole, bgkDiffusionCoefficients, diffusionTensorWithH
 export { relativeDiffusionCl, relativeDiffusionClRatio, dipoleSourceTerm } from './analysis/theory/relativeDiffusion.ts';
 export { sumRuleVariance, sumRulePrediction, relativeDiffusionTensor } from './analysis/theory/sumRule.ts';
 export { ballisticDiffusionPc, smallAngleScatteringDiffusionPc } from './analysis/theory/diffusionLimits.ts';
-export { observeMap, type Observation } from './analysis/observatory/observe.ts';
+export { observeMap, type Observation, type ObservedFieldOfView } from './analysis/observatory/observe.ts';
 export { OBSERVATORY_PRESETS, OBSERVATORY_NAMES, type ObservatoryPreset } from './analysis/observatory/presets.ts';
 export { parseObservatory, fieldOfView, type Observatory } from './analysis/observatory/definition.ts';
 export { observeSky } from './pipeline/observe.ts';

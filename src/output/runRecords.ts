@@ -5,6 +5,7 @@
 import type { BinRecord, MapRecord, RealizationRecord } from '../pipeline/realization.ts';
 import type { MapSummary } from '../pipeline/ensemble.ts';
 import type { Config } from '../config/schema.ts';
+import type { SpectrumBin } from '../pipeline/spectrum.ts';
 
 /** A map record as stored in realizations/rNNNNN.json: with the FITS file's path in the run. */
 export interface StoredMapRecord extends MapRecord {
@@ -28,13 +29,7 @@ export interface StoredMapSummary extends MapSummary {
 }
 
 /** A spectrum run's bin in the manifest: the bin, its directory and its maps' summaries (paths from the run root). */
-export interface StoredBinSummary {
-  readonly label: string;
-  readonly rigidityPV: number;
-  readonly rMinPV: number;
-  readonly rMaxPV: number;
-  readonly weight: number;
-  readonly species: readonly { readonly name: string; readonly z: number; readonly weight: number }[];
+export interface StoredBinSummary extends Omit<SpectrumBin, 'index'> {
   readonly dir: string;
   readonly maps: readonly StoredMapSummary[];
 }

@@ -127,11 +127,19 @@ function latticeHasBandPoint(spectrum: Spectrum, spec: GridSpec): boolean {
  * from the continuous-spectrum L_c where the band's low end holds only a few lattice shells.
  */
 export function gridCorrelationLengthPc(spectrum: Spectrum, spec: GridSpec): number {
-  const power = latticePower(spectrum, spec);
+  return latticeStats(latticePower(spectrum, spec), spec).lc;
+}
+
+/**
+ * Over the lattice wave vectors where `power` is non-zero: their number, the lattice L_c
+ * (π Σ P/|k| / Σ P) and the lattice sum Σ E Δk³/(4π|k|²) (power = E/|k|²).
+ */
+export function latticeStats(power: (a: number, b: number, c: number) => number, spec: GridSpec): { points: number; lc: number; energy: number } {
   const { n } = spec;
   const dk = (2 * Math.PI) / (n * spec.spacingPc);
   let overK = 0;
   let total = 0;
+  let points = 0;
   // Power depends on |a|, |b|, |c| only (the Nyquist index -n/2 has no +n/2 twin and no power),
   // so sum one octant with multiplicity 2 per non-zero index.
   for (let c = 0; c < n / 2; c++) {
@@ -140,12 +148,13 @@ export function gridCorrelationLengthPc(spectrum: Spectrum, spec: GridSpec): num
         const p = power(a, b, c);
         if (p === 0) continue;
         const copies = (a > 0 ? 2 : 1) * (b > 0 ? 2 : 1) * (c > 0 ? 2 : 1);
+        points += copies;
         overK += (copies * p) / (dk * Math.sqrt(a * a + b * b + c * c));
         total += copies * p;
       }
     }
   }
-  return (Math.PI * overK) / total;
+  return { points, lc: total > 0 ? (Math.PI * overK) / total : 0, energy: (total * dk ** 3) / (4 * Math.PI) };
 }
 
 /**

@@ -29,7 +29,7 @@ import { ConfigError } from '../config/errors.ts';
 import type { FieldConfig, NestedGridsConfig, Spectrum } from '../config/schema.ts';
 import { nestedGridSeed } from '../config/seeds.ts';
 import type { FieldData, GridTurbulence, PeriodicGrid } from './field.ts';
-import { generateGridFromPower, type GridSpec } from './grid.ts';
+import { generateGridFromPower, latticeStats, type GridSpec } from './grid.ts';
 import { regularField } from './regular.ts';
 import { describeSpectrum, energySpectrum, spectrumBand } from './spectrum.ts';
 
@@ -82,28 +82,6 @@ function levelPower(energy: (k: number) => number, spec: GridSpec, kLo: number, 
     const k = Math.min(kHi, Math.max(kLo, dk * Math.sqrt(n2)));
     return energy(k) / (k * k);
   };
-}
-
-/** Lattice points in the band, the lattice L_c, and the lattice sum Σ E Δk³/(4π|k|²) (power = E/|k|²). */
-function latticeStats(power: (a: number, b: number, c: number) => number, spec: GridSpec): { points: number; lc: number; energy: number } {
-  const { n } = spec;
-  const dk = (2 * Math.PI) / (n * spec.spacingPc);
-  let overK = 0;
-  let total = 0;
-  let points = 0;
-  for (let c = 0; c < n / 2; c++) {
-    for (let b = 0; b < n / 2; b++) {
-      for (let a = 0; a < n / 2; a++) {
-        const p = power(a, b, c);
-        if (p === 0) continue;
-        const copies = (a > 0 ? 2 : 1) * (b > 0 ? 2 : 1) * (c > 0 ? 2 : 1);
-        points += copies;
-        overK += (copies * p) / (dk * Math.sqrt(a * a + b * b + c * c));
-        total += copies * p;
-      }
-    }
-  }
-  return { points, lc: total > 0 ? (Math.PI * overK) / total : 0, energy: (total * dk ** 3) / (4 * Math.PI) };
 }
 
 /**

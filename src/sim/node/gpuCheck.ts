@@ -14,12 +14,12 @@
 import os from 'node:os';
 import { runningDiffusion } from '../../analysis/diffusion.ts';
 import { FieldSchema } from '../../config/schema.ts';
-import { referenceFieldUG, rigidityForGyroradiusPV } from '../../config/units.ts';
 import { createField } from '../../turbulence/create.ts';
 import type { FieldData } from '../../turbulence/field.ts';
-import { logSpacedTimes, spiralDirections } from '../launch.ts';
+import { logSpacedTimes } from '../launch.ts';
 import type { EndStates, TrackJob } from '../types.ts';
 import { createTracker } from './backends.ts';
+import { benchJob } from './bench.ts';
 import { createNodeGpu } from './webgpu.ts';
 import { WebGpuTracker } from '../webgpu/tracker.ts';
 
@@ -193,18 +193,9 @@ export async function precisionCheck(options: PrecisionOptions = {}): Promise<Pr
   log(cpu.reason);
   try {
     for (const field of fields) {
-      const lc = field.summary.correlationLengthPc;
-      const rg = 0.1 * lc;
-      const h = rg / 20;
-      const job: TrackJob = {
-        field,
-        rigidityPV: rigidityForGyroradiusPV(rg, referenceFieldUG(Math.hypot(...field.b0), field.summary.brmsUG)),
-        chargeSign: -1,
-        origin: [0, 0, 0],
-        directions: spiralDirections(particles),
-        stepPc: h,
-        stop: { timesPc: omegaTimes.map((w) => w * rg) },
-      };
+      // the benchmark's job (r_g = 0.1 L_c, h = r_g/20, spiral launches), stopped at the Ω·t snapshots
+      const rg = 0.1 * field.summary.correlationLengthPc;
+      const job: TrackJob = { ...benchJob(field, particles, 1), stop: { timesPc: omegaTimes.map((w) => w * rg) } };
       const ends = {} as Record<'webgpu' | 'cpu', EndStates>;
       const backends = {} as PrecisionCase['backends'];
       for (const [name, t] of [['webgpu', gpu.tracker], ['cpu', cpu.tracker]] as const) {
@@ -253,11 +244,11 @@ export async function precisionCheck(options: PrecisionOptions = {}): Promise<Pr
       }
       const c: PrecisionCase = {
         field: field.summary.description,
-        correlationLengthPc: lc,
+        correlationLengthPc: field.summary.correlationLengthPc,
         gyroradiusPc: rg,
-        stepPc: h,
+        stepPc: job.stepPc,
         particles,
-        steps: Math.ceil((omegaT * rg) / h - 1e-9),
+        steps: Math.ceil((omegaT * rg) / job.stepPc - 1e-9),
         backends,
         snapshots,
       };

@@ -2,7 +2,7 @@
  * Messages between the page (main thread) and the engine (a dedicated worker, or the page itself
  * where a worker cannot have the GPU). Plain data only: they cross postMessage.
  */
-import type { BackendName, JsonObject } from '../../../src/core.ts';
+import type { BackendName, JsonObject, ObservedFieldOfView } from '../../../src/core.ts';
 
 /** Which tracker to open: a backend first (then the rest of the chain), or the chain itself. */
 export type BackendRequest = 'auto' | BackendName;
@@ -84,14 +84,7 @@ export interface ObservedSummary {
   readonly nside: number;
   readonly nTimes: number;
   /** The detector's, or the union of the members' (`bands`: the nominal bands, overlapping ones merged). */
-  readonly fieldOfView: {
-    readonly decMinDeg: number;
-    readonly decMaxDeg: number;
-    readonly bands: readonly { readonly decMinDeg: number; readonly decMaxDeg: number }[];
-    readonly ringDecMinDeg: number;
-    readonly ringDecMaxDeg: number;
-    readonly fsky: number;
-  };
+  readonly fieldOfView: ObservedFieldOfView;
   readonly totalEvents: number;
   readonly poisson: boolean;
   readonly mlIterations: number;
