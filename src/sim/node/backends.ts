@@ -82,9 +82,9 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
     return { tracker, reason: `cpu: the run's finished realizations ran on cpu (${tracker.device})` };
   }
   if (name !== 'auto' && name !== 'webgpu') throw new Error(`unknown backend '${String(name)}' (auto, cpu or webgpu)`);
+  const w = options.workload;
   let webgpu: WebGpuTracker;
   try {
-    const w = options.workload;
     const kernels = w ? (w.modes > 0 ? 'modes' : 'grid') : undefined;
     const env = { gpu: options.gpu ?? (await createNodeGpu({ kernels })), loadShader: readShaderFile };
     // subgroups only for tables that may be spread over them (cost.ts compiledForm)
@@ -98,7 +98,6 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
   }
   if (name === 'webgpu') return { tracker: webgpu, reason: `webgpu: requested (${webgpu.device})` };
   if (options.previous === 'webgpu') return { tracker: webgpu, reason: `webgpu: the run's finished realizations ran on webgpu (${webgpu.device})` };
-  const w = options.workload;
   if (!webgpu.cpuAdapter || !w) return { tracker: webgpu, reason: `webgpu: adapter found (${webgpu.device})` };
   const threads = options.threads ?? os.availableParallelism();
   const gpu = lavapipeSeconds(w, webgpu.subgroups);
