@@ -276,6 +276,18 @@ export interface KernelConstants {
   readonly modeLanes?: number;
 }
 
+/**
+ * From this many plane waves the kernel's cos is the degree-7 polynomial instead of degree 9
+ * (field_modes.wgsl): two instructions fewer per mode, and there the f32 sum of the modes rounds
+ * off as much as the shorter polynomial errs (field-modes.test.ts).
+ */
+export const SHORT_COS_MIN_MODES = 1024;
+
+/** Degree of the kernel's cos polynomial for a table of `modeCount` plane waves. */
+export function cosTurnsDegree(modeCount: number): 7 | 9 {
+  return modeCount >= SHORT_COS_MIN_MODES ? 7 : 9;
+}
+
 /** WGSL constants prepended to the shader files: the one place the shaders get their sizes from. */
 export function shaderPrelude(c: KernelConstants): string {
   const lines = [
@@ -303,7 +315,7 @@ export function shaderPrelude(c: KernelConstants): string {
       'fn writes_state(input: TrackInput) -> bool { return true; }',
     );
   }
-  if (c.modeCount !== undefined) lines.push(`const MODE_COUNT: u32 = ${c.modeCount}u;`);
+  if (c.modeCount !== undefined) lines.push(`const MODE_COUNT: u32 = ${c.modeCount}u;`, `const COS_TURNS_DEGREE: u32 = ${cosTurnsDegree(c.modeCount)}u;`);
   if (c.gridBits !== undefined) lines.push(`const GRID_BITS: u32 = ${c.gridBits}u;`);
   return lines.join('\n') + '\n';
 }
