@@ -12,10 +12,10 @@
  * (webgpu/cost.ts) against the float64 cpu tracker's step time (CPU_COST below).
  */
 import os from 'node:os';
-import { LANES_MIN_MODES, lavapipeSeconds, type WorkloadEstimate } from '../webgpu/cost.ts';
+import { LANES_MIN_MODES, lavapipeSeconds, prefersQuickCompile, type WorkloadEstimate } from '../webgpu/cost.ts';
 import { createCpuTracker } from './cpu.ts';
 import type { BackendName, Tracker } from '../types.ts';
-import { createNodeGpu, readShaderFile } from './webgpu.ts';
+import { createNodeGpu, lavapipeStartedWith, readShaderFile } from './webgpu.ts';
 import { NoWebGpuAdapterError, WebGpuTracker, type WebGpuTrackerOptions } from '../webgpu/tracker.ts';
 
 export type BackendChoice = 'auto' | 'cpu' | 'webgpu';
@@ -37,6 +37,12 @@ export interface CreateTrackerOptions {
    * when an adapter is found), so one run does not switch backends with the cores a call gets.
    */
   readonly previous?: BackendName;
+  /**
+   * On lavapipe, skip LLVM's optimization passes (faster compiles, ~10-15 % slower steps; node/webgpu.ts
+   * lavapipeQuickCompile). Default: when the workload's estimate is mostly compiling
+   * (cost.ts prefersQuickCompile); benchmarks of the steady state pass false.
+   */
+  readonly quickCompile?: boolean;
 }
 
 export interface CreatedTracker {
@@ -86,9 +92,11 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
   let webgpu: WebGpuTracker;
   try {
     const kernels = w ? (w.modes > 0 ? 'modes' : 'grid') : undefined;
-    const env = { gpu: options.gpu ?? (await createNodeGpu({ kernels })), loadShader: readShaderFile };
     // subgroups only for tables that may be spread over them (cost.ts compiledForm)
     const subgroups = options.webgpu?.subgroups ?? (w ? w.modes >= LANES_MIN_MODES : true);
+    // before the driver starts: lavapipe reads GALLIVM_PERF once (a GPU driver ignores it)
+    const quickCompile = options.quickCompile ?? (w !== undefined && prefersQuickCompile(w, subgroups));
+    const env = { gpu: options.gpu ?? (await createNodeGpu({ kernels, quickCompile })), loadShader: readShaderFile };
     webgpu = await WebGpuTracker.create(env, { ...options.webgpu, subgroups }, NO_ADAPTER_ADVICE);
   } catch (e) {
     if (name === 'webgpu') throw e;
@@ -96,11 +104,12 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
     const why = e instanceof NoWebGpuAdapterError ? e.message : `webgpu: failed to start (${e instanceof Error ? e.message : String(e)})`;
     return { tracker, reason: `${why} — using cpu (${tracker.device})` };
   }
-  if (name === 'webgpu') return { tracker: webgpu, reason: `webgpu: requested (${webgpu.device})` };
+  const quick = webgpu.cpuAdapter && /\bnopt\b/.test(lavapipeStartedWith().perf) ? '; quick compile, GALLIVM_PERF=nopt' : '';
+  if (name === 'webgpu') return { tracker: webgpu, reason: `webgpu: requested (${webgpu.device}${quick})` };
   if (options.previous === 'webgpu') return { tracker: webgpu, reason: `webgpu: the run's finished realizations ran on webgpu (${webgpu.device})` };
   if (!webgpu.cpuAdapter || !w) return { tracker: webgpu, reason: `webgpu: adapter found (${webgpu.device})` };
   const threads = options.threads ?? os.availableParallelism();
-  const gpu = lavapipeSeconds(w, webgpu.subgroups);
+  const gpu = lavapipeSeconds(w, webgpu.subgroups, quick !== '');
   const cpu = cpuSeconds(w, threads);
   const estimate = `${w.fields} × ${w.particleSteps.toExponential(2)} particle-steps`;
   // The webgpu estimate assumes every kernel compiles; Mesa's shader cache spares that when the
@@ -108,7 +117,7 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
   // cold 2.9 s against the cpu tracker's 2.7 s, warm 1.6 s). So cpu only when it is estimated at
   // least CPU_MARGIN times faster than a cold webgpu run: tiny runs, where compiling dominates.
   if (gpu.seconds <= CPU_MARGIN * cpu) {
-    return { tracker: webgpu, reason: `webgpu: estimated ${gpu.seconds.toFixed(1)} s against ${cpu.toFixed(1)} s on cpu for ${estimate} (${webgpu.device}; ${gpu.detail})` };
+    return { tracker: webgpu, reason: `webgpu: estimated ${gpu.seconds.toFixed(1)} s against ${cpu.toFixed(1)} s on cpu for ${estimate} (${webgpu.device}; ${gpu.detail}${quick ? ', GALLIVM_PERF=nopt' : ''})` };
   }
   await webgpu.dispose();
   const tracker = createCpuTracker({ threads: options.threads });

@@ -227,7 +227,7 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRec
       const choice: BackendChoice = name;
       try {
         // the steady-state kernel (on lavapipe the inline table), the same in warm-up and runs
-        const { tracker, reason } = await createTracker(choice, { threads: options.threads, workload: hint, webgpu: { modeTable: 'fastest' } });
+        const { tracker, reason } = await createTracker(choice, { threads: options.threads, workload: hint, quickCompile: false, webgpu: { modeTable: 'fastest' } });
         trackers.set(tracker.backend, tracker);
         log(`backend ${reason}${tracker.backend === 'webgpu' && process.env.LP_NATIVE_VECTOR_WIDTH ? ` (LP_NATIVE_VECTOR_WIDTH=${process.env.LP_NATIVE_VECTOR_WIDTH})` : ''}`);
       } catch (e) {

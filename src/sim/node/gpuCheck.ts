@@ -56,7 +56,7 @@ export interface AdapterReport {
 /** The adapter Dawn gives crsky (high-performance), and the tracker made on it. */
 export async function adapterReport(): Promise<AdapterReport> {
   const env: Record<string, string> = {};
-  for (const k of ['VK_DRIVER_FILES', 'VK_ICD_FILENAMES', 'LD_LIBRARY_PATH', 'LP_NATIVE_VECTOR_WIDTH', 'NVIDIA_VISIBLE_DEVICES', 'CUDA_VISIBLE_DEVICES']) {
+  for (const k of ['VK_DRIVER_FILES', 'VK_ICD_FILENAMES', 'LD_LIBRARY_PATH', 'LP_NATIVE_VECTOR_WIDTH', 'GALLIVM_PERF', 'NVIDIA_VISIBLE_DEVICES', 'CUDA_VISIBLE_DEVICES']) {
     const v = process.env[k];
     if (v !== undefined) env[k] = v;
   }

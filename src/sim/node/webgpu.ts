@@ -10,6 +10,8 @@ import type { ShaderLoader } from '../webgpu/shaders.ts';
 export interface NodeGpuOptions {
   /** What this process's kernels mostly evaluate, for lavapipe's vector width (lavapipeVectorWidth). */
   readonly kernels?: 'modes' | 'grid';
+  /** The run is small enough that compiling dominates: skip LLVM's optimization passes (lavapipeQuickCompile). */
+  readonly quickCompile?: boolean;
 }
 
 /** True when /proc/cpuinfo lists AVX-512F (Linux; false elsewhere). */
@@ -35,6 +37,27 @@ export function lavapipeVectorWidth(kernels: NodeGpuOptions['kernels']): string 
 }
 
 /**
+ * lavapipe runs LLVM's IR optimization passes on every kernel unless GALLIVM_PERF has `nopt`; the
+ * kernels arrive optimized by Mesa's NIR already, and without the passes they compile in ~0.6 of
+ * the time and step ~10-15 % slower, with bitwise the same end states (webgpu/cost.ts
+ * LAVAPIPE_COST.noOpt). Like the vector width, Mesa reads it once per process, when the driver
+ * starts, and its shader cache keeps the two kinds of binaries apart. So a process whose run is
+ * mostly compiling (cost.ts prefersQuickCompile) sets it, unless the user set GALLIVM_PERF.
+ * Returns the value in effect ('' = unset).
+ */
+export function lavapipeQuickCompile(quick: boolean | undefined): string {
+  if (process.env.GALLIVM_PERF === undefined && quick) process.env.GALLIVM_PERF = 'nopt';
+  return process.env.GALLIVM_PERF ?? '';
+}
+
+let started: { readonly vectorWidth: string; readonly perf: string } | undefined;
+
+/** The lavapipe settings of this process's first GPU object (the ones in effect); unset before it. */
+export function lavapipeStartedWith(): { readonly vectorWidth: string; readonly perf: string } {
+  return started ?? { vectorWidth: process.env.LP_NATIVE_VECTOR_WIDTH ?? '', perf: process.env.GALLIVM_PERF ?? '' };
+}
+
+/**
  * A fresh GPU object (navigator.gpu's equivalent). Dawn keeps the process alive while it is
  * referenced, so the tracker holds it and drops it in dispose(); nothing here keeps a copy.
  * Installs the WebGPU globals (GPUBufferUsage, GPUShaderStage, ...) the host code uses. The
@@ -42,7 +65,10 @@ export function lavapipeVectorWidth(kernels: NodeGpuOptions['kernels']): string 
  * backend.
  */
 export async function createNodeGpu(options: NodeGpuOptions = {}): Promise<GPU> {
-  lavapipeVectorWidth(options.kernels);
+  // the driver reads its variables when it first starts in the process; later calls change nothing
+  if (started === undefined) {
+    started = { vectorWidth: lavapipeVectorWidth(options.kernels), perf: lavapipeQuickCompile(options.quickCompile) };
+  }
   let dawn: typeof import('webgpu');
   try {
     dawn = await import('webgpu');

@@ -14,7 +14,9 @@
  * compiles the table in spread over the lanes of a subgroup instead ('lanes', inline.ts
  * laneModesSource): steps as fast as inline at 1024 modes within the noise, a third of the
  * compile. ('fastest' keeps inline: the lanes form is not measurably faster.)
- * A job takes the form with the smaller compile + step time. The numbers are CPU seconds (all
+ * A job takes the form with the smaller compile + step time; a whole run may also skip LLVM's
+ * optimization passes when that makes it shorter (prefersQuickCompile, LAVAPIPE_COST.noOpt).
+ * The numbers are CPU seconds (all
  * threads), which is what a quiet machine's wall time is for the compile (one LLVM thread) and
  * for the kernels (all cores busy); on a GPU the uniform buffer is always right.
  */
@@ -60,6 +62,16 @@ export const LAVAPIPE_COST = {
   /** Grid and B0-only kernels: particle-steps per second (2 cores), and their compile, s. */
   gridStepsPerSecond: 1.7e7,
   otherCompileSeconds: 0.4,
+  /**
+   * With GALLIVM_PERF=nopt (LLVM's IR optimization passes skipped; NIR has optimized the kernel
+   * already): compile CPU time × compileFactor, step time × stepFactor. Measured, CRPropa
+   * workload, inline, 3 interleaved rounds with the shader cache off: compile 0.44-0.58 against
+   * 0.72-1.12 s at 64 modes, 0.97-1.56 against 1.61-2.40 at 256, 5.9-8.5 against 10.8-13.6 at
+   * 1024; steps ~10 % slower at 64 and 256 modes and ~15 % at 1024 (the mode constants are
+   * re-materialized in the loop instead of hoisted); end states bitwise the same (64 and 1024
+   * modes, the 256³ grid). The grid kernel's factors are assumed the same.
+   */
+  noOpt: { compileFactor: 0.6, stepFactor: 1.15 },
 } as const;
 
 function interpolateLogLog(table: readonly (readonly [number, number])[], x: number): number {
@@ -109,26 +121,40 @@ export interface ModeTableCost {
  * device has them (the compiled-in table is then 'lanes' from LANES_MIN_MODES modes on, still
  * reported as 'inline' here: compiled per field).
  */
-export function chooseModeTable(modes: number, particleSteps: number, uniformCompiled = false, subgroups = false): ModeTableCost {
+export function chooseModeTable(modes: number, particleSteps: number, uniformCompiled = false, subgroups = false, noOpt = false): ModeTableCost {
   const c = LAVAPIPE_COST;
-  const inline = inlineCompileSeconds(modes, subgroups) + (particleSteps * modes) / c.inlineModeEvaluationsPerSecond;
-  const uniform = (uniformCompiled ? 0 : c.uniformCompileSeconds) + (particleSteps * modes) / c.uniformModeEvaluationsPerSecond;
+  const [compile, step] = noOpt ? [c.noOpt.compileFactor, c.noOpt.stepFactor] : [1, 1];
+  const inline = compile * inlineCompileSeconds(modes, subgroups) + (step * particleSteps * modes) / c.inlineModeEvaluationsPerSecond;
+  const uniform = (uniformCompiled ? 0 : compile * c.uniformCompileSeconds) + (step * particleSteps * modes) / c.uniformModeEvaluationsPerSecond;
   return inline <= uniform ? { table: 'inline', seconds: inline, otherSeconds: uniform } : { table: 'uniform', seconds: uniform, otherSeconds: inline };
 }
 
-/** Estimated seconds of a whole run on lavapipe, with the mode-table form each realization takes. */
-export function lavapipeSeconds(w: WorkloadEstimate, subgroups = false): { seconds: number; detail: string } {
+/**
+ * Estimated seconds of a whole run on lavapipe, with the mode-table form each realization takes;
+ * `noOpt`: with LLVM's optimization passes off (LAVAPIPE_COST.noOpt).
+ */
+export function lavapipeSeconds(w: WorkloadEstimate, subgroups = false, noOpt = false): { seconds: number; detail: string } {
   const c = LAVAPIPE_COST;
+  const [compile, step] = noOpt ? [c.noOpt.compileFactor, c.noOpt.stepFactor] : [1, 1];
   if (w.modes > 0) {
-    const first = chooseModeTable(w.modes, w.particleSteps, false, subgroups);
-    const rest = chooseModeTable(w.modes, w.particleSteps, first.table === 'uniform', subgroups);
+    const first = chooseModeTable(w.modes, w.particleSteps, false, subgroups, noOpt);
+    const rest = chooseModeTable(w.modes, w.particleSteps, first.table === 'uniform', subgroups, noOpt);
     const seconds = c.startSeconds + first.seconds + (w.fields - 1) * rest.seconds;
     const form = compiledForm(w.modes, subgroups) === 'lanes' ? 'a lanes kernel' : 'an inline kernel';
-    const compile = first.table === 'inline' ? `${form} per realization, ~${inlineCompileSeconds(w.modes, subgroups).toFixed(1)} s to compile each` : 'the uniform-buffer kernel';
-    return { seconds, detail: `${w.modes} modes: ${compile}` };
+    const compiled = first.table === 'inline' ? `${form} per realization, ~${(compile * inlineCompileSeconds(w.modes, subgroups)).toFixed(1)} s to compile each` : 'the uniform-buffer kernel';
+    return { seconds, detail: `${w.modes} modes: ${compiled}${noOpt ? ', quick compile' : ''}` };
   }
   // a step costs about one grid sample per grid (the sampling dominates the grid kernel)
   const grids = w.gridN > 0 ? (w.grids ?? 1) : 1;
-  const seconds = c.startSeconds + c.otherCompileSeconds + (w.fields * w.particleSteps * grids) / c.gridStepsPerSecond;
-  return { seconds, detail: w.gridN > 0 ? (grids > 1 ? `${grids} nested grids, the first ${w.gridN}³` : `grid ${w.gridN}³`) : 'B0 only' };
+  const seconds = c.startSeconds + compile * c.otherCompileSeconds + (step * w.fields * w.particleSteps * grids) / c.gridStepsPerSecond;
+  const what = w.gridN > 0 ? (grids > 1 ? `${grids} nested grids, the first ${w.gridN}³` : `grid ${w.gridN}³`) : 'B0 only';
+  return { seconds, detail: `${what}${noOpt ? ', quick compile' : ''}` };
+}
+
+/**
+ * Whether a run compiles faster than it steps enough to be better off with LLVM's optimization
+ * passes skipped (GALLIVM_PERF=nopt): small runs, where compiling is most of the time.
+ */
+export function prefersQuickCompile(w: WorkloadEstimate, subgroups = false): boolean {
+  return lavapipeSeconds(w, subgroups, true).seconds < lavapipeSeconds(w, subgroups, false).seconds;
 }
