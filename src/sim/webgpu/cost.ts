@@ -55,9 +55,10 @@ export const LAVAPIPE_COST = {
   /** CPU seconds for the uniform-buffer loop kernel, any mode count. */
   uniformCompileSeconds: 0.4,
   /** Plane-wave mode evaluations per second (2 cores, 512-bit vectors where AVX-512 is there):
-   *  inline constants (~3.3e7, 7e6, 1.7e6 particle-steps/s at 64, 256, 1024 modes; the lanes form
-   *  ~2.1e6 at 1024), uniform-buffer loop. */
-  inlineModeEvaluationsPerSecond: 1.8e9,
+   *  inline constants (CPU-normalized medians since the shorter mode body, docs/benchmark.md:
+   *  ~3.2e7, 9.0e6, 2.35e6 particle-steps/s at 64, 256, 1024 modes, i.e. 2.0-2.4e9; the lanes
+   *  form about the same at 1024), uniform-buffer loop. */
+  inlineModeEvaluationsPerSecond: 2.2e9,
   uniformModeEvaluationsPerSecond: 1.35e8,
   /** Grid and B0-only kernels: particle-steps per second (2 cores), and their compile, s. */
   gridStepsPerSecond: 1.7e7,
