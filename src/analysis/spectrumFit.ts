@@ -221,6 +221,11 @@ function logLinearGuess(pts: Points, basis: (l: number) => number[]): Float64Arr
   return choleskySolve(a, b, np);
 }
 
+/** The default pivot: the geometric mean of the l used, where amplitude and index are least correlated. */
+function geometricMean(l: Float64Array): number {
+  return Math.exp(l.reduce((a, v) => a + Math.log(v), 0) / l.length);
+}
+
 const powerLawModel = (pivot: number): Model => (p, l, value, jac) => {
   // p = [A, α]
   for (let i = 0; i < l.length; i++) {
@@ -239,7 +244,7 @@ const powerLawModel = (pivot: number): Model => (p, l, value, jac) => {
 export function fitPowerLaw(data: SpectrumData, range: FitRange & { pivot?: number } = {}): PowerLawFit {
   const pts = selectPoints(data, range);
   if (pts.l.length < 3) throw new RangeError(`fitPowerLaw: ${pts.l.length} usable points, need ≥ 3`);
-  const pivot = range.pivot ?? Math.exp(pts.l.reduce((a, v) => a + Math.log(v), 0) / pts.l.length);
+  const pivot = range.pivot ?? geometricMean(pts.l);
   const guess = logLinearGuess(pts, (l) => [1, -Math.log(l / pivot)]);
   const p0 = guess ? Float64Array.from([Math.exp(guess[0]), guess[1]]) : Float64Array.from([Math.abs(pts.y[0]) || 1, 1]);
   const fit = levenbergMarquardt(powerLawModel(pivot), pts, p0);
@@ -348,7 +353,7 @@ const logParabolaModel = (pivot: number): Model => (p, l, value, jac) => {
 export function fitLogParabola(data: SpectrumData, range: FitRange & { pivot?: number } = {}): LogParabolaFit {
   const pts = selectPoints(data, range);
   if (pts.l.length < 4) throw new RangeError(`fitLogParabola: ${pts.l.length} usable points, need ≥ 4`);
-  const pivot = range.pivot ?? Math.exp(pts.l.reduce((a, v) => a + Math.log(v), 0) / pts.l.length);
+  const pivot = range.pivot ?? geometricMean(pts.l);
   const guess = logLinearGuess(pts, (l) => {
     const x = Math.log(l / pivot);
     return [1, -x, x * x];

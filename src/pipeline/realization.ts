@@ -158,11 +158,11 @@ export function shuffledSky(f: Float64Array, map: Float64Array, perPixel: number
   return relativeIntensity(pixelMeans(shuffled(residual, seed), perPixel));
 }
 
-export function whiteLevel(cl: Float64Array): number {
-  // (2l+1)-weighted mean over l >= 1: the flat level of white noise.
+export function whiteLevel(cl: Float64Array, lmin = 1): number {
+  // (2l+1)-weighted mean over l >= lmin (default 1): the flat level of white noise.
   let s = 0;
   let w = 0;
-  for (let l = 1; l < cl.length; l++) {
+  for (let l = lmin; l < cl.length; l++) {
     s += (2 * l + 1) * cl[l];
     w += 2 * l + 1;
   }

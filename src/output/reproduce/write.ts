@@ -13,7 +13,7 @@ import { writeMollweide } from '../../io/mollweide.ts';
 import type { Check, FigureSpec, ReproduceResult } from '../../pipeline/reproduce/types.ts';
 import { crskyVersion, gitCommit } from '../version.ts';
 
-export interface ReproductionFiles {
+interface ReproductionFiles {
   readonly summaryJson: string;
   readonly summaryText: string;
   readonly files: readonly string[];
@@ -29,7 +29,7 @@ function writeFigureSpec(file: string, f: FigureSpec): void {
 
 /** One line per check: PASS/FAIL, name, numbers. */
 export function checkLine(c: Check): string {
-  const rel = c.kind === 'equal' ? `|${c.value.toPrecision(4)} − ${c.reference.toPrecision(4)}| ≤ ${c.tolerance.toPrecision(3)}` : `${c.value.toPrecision(4)} ${c.kind === 'greater' ? '>' : '<'} ${c.reference.toPrecision(4)} ${c.kind === 'greater' ? '+' : '−'} ${c.tolerance.toPrecision(3)}`;
+  const rel = c.kind === 'equal' ? `|${c.value.toPrecision(4)} − ${c.reference.toPrecision(4)}| ≤ ${c.tolerance.toPrecision(3)}` : `${c.value.toPrecision(4)} > ${c.reference.toPrecision(4)} + ${c.tolerance.toPrecision(3)}`;
   const verdict = c.comparison ? (c.pass ? 'AGREE' : 'DISAGREE') : c.pass ? 'PASS' : 'FAIL';
   return `${verdict} ${c.name}: ${rel}`;
 }

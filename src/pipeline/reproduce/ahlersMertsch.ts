@@ -18,6 +18,7 @@ import type { Vec3 } from '../../config/vec3.ts';
 import { configFrom, fmt, omegaTimes, pm, spectrumTable, stageProgress } from './common.ts';
 import { runFixedTime, type GradientCase } from './fixedTime.ts';
 import { mapStatistics, type MapStatistics } from './fixedTimeStats.ts';
+import { whiteLevel } from '../realization.ts';
 import { checkEqual, checkGreater, type Check, type FigureSpec, type PlotSeries, type ReproduceContext, type ReproduceResult, type ReproduceTarget, type Table } from './types.ts';
 
 const GRADIENT_PER_PC = 1e-3;
@@ -39,7 +40,7 @@ function settings(ctx: ReproduceContext) {
 }
 
 /** Index of the snapshot closest to Ω·T (log distance). */
-export function closestTime(stats: readonly MapStatistics[], omegaT: number): number {
+function closestTime(stats: readonly MapStatistics[], omegaT: number): number {
   let best = 0;
   for (let i = 1; i < stats.length; i++) if (Math.abs(Math.log(stats[i].omegaT / omegaT)) < Math.abs(Math.log(stats[best].omegaT / omegaT))) best = i;
   return best;
@@ -177,21 +178,20 @@ export function significantRange(s: MapStatistics, sigmas = 2): number {
   return l;
 }
 
+/** The significant range (significantRange) and Ĉ_l with its errors over l = 1..top, as the spectrum fits take them. */
+export function significantData(s: MapStatistics): { top: number; data: { l: Float64Array; cl: Float64Array; sigma: Float64Array } } {
+  const top = significantRange(s);
+  return { top, data: { l: Float64Array.from({ length: top }, (_, i) => i + 1), cl: s.clHat.slice(1, top + 1), sigma: s.clHatErr.slice(1, top + 1) } };
+}
+
 /** (2l+1)-weighted mean of ⟨C_l⟩ over 2N_side ≤ l ≤ 3N_side − 1: the measured white floor (plus any signal there). */
 export function measuredFloor(s: MapStatistics, nside: number): number {
-  let sum = 0;
-  let w = 0;
-  for (let l = 2 * nside; l < Math.min(3 * nside, s.clMean.length); l++) {
-    sum += (2 * l + 1) * s.clMean[l];
-    w += 2 * l + 1;
-  }
-  return sum / w;
+  return whiteLevel(s.clMean.subarray(0, Math.min(3 * nside, s.clMean.length)), 2 * nside);
 }
 
 /** The "falls" and "convex" statements of Fig. 15, fitted on Ĉ_l over its significant range. */
-export function shapeChecks(label: string, s: MapStatistics, z: number, zFrom: string): { checks: Check[]; notes: string[] } {
-  const top = significantRange(s);
-  const data = { l: Float64Array.from({ length: top }, (_, i) => i + 1), cl: s.clHat.slice(1, top + 1), sigma: s.clHatErr.slice(1, top + 1) };
+function shapeChecks(label: string, s: MapStatistics, z: number, zFrom: string): { checks: Check[]; notes: string[] } {
+  const { top, data } = significantData(s);
   const notes: string[] = [];
   const checks: Check[] = [];
   if (top < 3) {
@@ -227,7 +227,7 @@ export function shapeChecks(label: string, s: MapStatistics, z: number, zFrom: s
   return { checks, notes };
 }
 
-export async function runAhlersMertsch(ctx: ReproduceContext): Promise<ReproduceResult> {
+async function runAhlersMertsch(ctx: ReproduceContext): Promise<ReproduceResult> {
   const t0 = performance.now();
   const st = settings(ctx);
   const config = configFrom('ahlers-mertsch-2015', {
@@ -346,7 +346,7 @@ export async function runAhlersMertsch(ctx: ReproduceContext): Promise<Reproduce
  * The share of the Fick term −3p̂·K·g in the sky variance relative to 2T K̃gg: with ⟨d_i u_j⟩ → K_ij
  * at late times, 9Var(p̂·Kg) − 6Cov(d·g, p̂·Kg) ≈ 3|Kg|² + 6|Kg|² = 9 gKKg.
  */
-export function fickShare(b0: Vec3 | null, s: MapStatistics, g: Vec3): number {
+function fickShare(b0: Vec3 | null, s: MapStatistics, g: Vec3): number {
   const k = diffusionTensor(s.kParallelPc.value, s.kPerpendicularPc.value, b0);
   const kg = tensorTimesVector(k, g);
   // 2T K̃gg is the right side itself

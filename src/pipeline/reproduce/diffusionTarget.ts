@@ -78,7 +78,7 @@ function settings(ctx: ReproduceContext) {
  * time t: D = D∞[1 − (τ/t)(1 − e^{−t/τ})], increasing in D∞ from 0 to t/6, solved by bisection.
  * NaN when D ≥ t/6 (no such plateau).
  */
-export function exponentialPlateauPc(dPc: number, tPc: number): number {
+function exponentialPlateauPc(dPc: number, tPc: number): number {
   if (!(dPc > 0 && dPc < tPc / 6)) return NaN;
   let lo = dPc;
   let hi = dPc;
@@ -96,7 +96,7 @@ export function exponentialPlateauPc(dPc: number, tPc: number): number {
  * path exceeds L_c; a absorbs the first, coherent L_c). Weighted straight-line fit over
  * tFrom ≤ t ≤ tTo; τ and its relative error, or null with fewer than 3 times.
  */
-export function deflectionRate(rows: readonly DiffusionRow[], tFrom: number, tTo: number): { tau: number; relErr: number; points: number } | null {
+function deflectionRate(rows: readonly DiffusionRow[], tFrom: number, tTo: number): { tau: number; relErr: number; points: number } | null {
   const pts = rows.filter((r) => r.timePc >= tFrom && r.timePc <= tTo && r.isotropicErrPc > 0);
   if (pts.length < 3) return null;
   let sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
@@ -119,9 +119,18 @@ export function deflectionRate(rows: readonly DiffusionRow[], tFrom: number, tTo
 interface PointResult {
   readonly point: Point;
   readonly res: DiffusionResult;
-  readonly lc: number;
-  readonly lcSpectrum: number;
-  readonly rg: number;
+}
+
+/** L_c (realized modes of realization 0, which set the rigidity and the times), pc. */
+const lcOf = (r: PointResult): number => r.res.field.correlationLengthPc;
+/** L_c of the continuous spectrum, pc (NaN where the field has none). */
+const lcSpectrumOf = (r: PointResult): number => r.res.field.spectrumCorrelationLengthPc ?? NaN;
+/** r_g in the reference field, pc. */
+const rgOf = (r: PointResult): number => r.res.gyroradiusPc;
+
+/** r_g in the rms total field (B_rms² + B0²), which sets the curvature of the first steps. */
+function rgRmsPc(rg: number, setup: Setup): number {
+  return rg / (setup.b0UG > 0 ? Math.SQRT2 : 1);
 }
 
 function plateau(rows: readonly DiffusionRow[], pick: (r: DiffusionRow) => number, err: (r: DiffusionRow) => number) {
@@ -137,7 +146,7 @@ function plateau(rows: readonly DiffusionRow[], pick: (r: DiffusionRow) => numbe
   return { value, error, slope, extrapolated, extrapolatedError: (Math.abs(d - extrapolated) / (value * 1e-6)) * error };
 }
 
-export async function runDiffusionTarget(ctx: ReproduceContext): Promise<ReproduceResult> {
+async function runDiffusionTarget(ctx: ReproduceContext): Promise<ReproduceResult> {
   const t0 = performance.now();
   const st = settings(ctx);
   const results: PointResult[] = [];
@@ -155,8 +164,7 @@ export async function runDiffusionTarget(ctx: ReproduceContext): Promise<Reprodu
     // L_c of the first realization sets the rigidity and the times (planDiffusion).
     const probe = planDiffusion(config, { rgOverLc: point.rgOverLc, nTimes: 2 });
     const lc = probe.first.summary.correlationLengthPc;
-    // r_g in the rms total field (B_rms² + B0²), which sets the curvature of the first steps
-    const rgRms = probe.gyroradiusPc / (point.setup.b0UG > 0 ? Math.SQRT2 : 1);
+    const rgRms = rgRmsPc(probe.gyroradiusPc, point.setup);
     const plan = planDiffusion(config, { rgOverLc: point.rgOverLc, nTimes: st.nt, tMinPc: 0.01 * rgRms, tMaxPc: point.tMaxLc * lc });
     configs[name] = plan.config;
     const res = await runDiffusion(plan, ctx.tracker, {
@@ -167,7 +175,7 @@ export async function runDiffusionTarget(ctx: ReproduceContext): Promise<Reprodu
     steps += res.particleSteps;
     backend = res.backend;
     device = res.device;
-    results.push({ point, res, lc, lcSpectrum: probe.first.summary.spectrumCorrelationLengthPc ?? NaN, rg: plan.gyroradiusPc });
+    results.push({ point, res });
   }
 
   const tables: Table[] = [];
@@ -184,7 +192,7 @@ export async function runDiffusionTarget(ctx: ReproduceContext): Promise<Reprodu
       name: `running_${r.point.setup.label}_rg${r.point.rgOverLc}`,
       columns: {
         t_pc: col((x) => x.timePc),
-        t_over_lc: col((x) => x.timePc / r.lc),
+        t_over_lc: col((x) => x.timePc / lcOf(r)),
         d_par_pc: col((x) => x.parallelPc),
         d_par_err_pc: col((x) => x.parallelErrPc),
         d_perp_pc: col((x) => x.perpendicularPc),
@@ -194,7 +202,7 @@ export async function runDiffusionTarget(ctx: ReproduceContext): Promise<Reprodu
         ballistic_pc: col((x) => ballisticDiffusionPc(x.timePc)),
       },
       comments: [
-        `${r.point.setup.what}; r_g/L_c = ${r.point.rgOverLc}, r_g = ${r.rg} pc, L_c = ${r.lc} pc (realized modes; continuous spectrum ${r.lcSpectrum} pc)`,
+        `${r.point.setup.what}; r_g/L_c = ${r.point.rgOverLc}, r_g = ${rgOf(r)} pc, L_c = ${lcOf(r)} pc (realized modes; continuous spectrum ${lcSpectrumOf(r)} pc)`,
         `${r.res.field.description}; step ${r.res.stepPc} pc; ${rows[0].particles} particles in ${r.res.config.realizations} realizations; errors: ${rows[0].errorFrom}`,
       ],
     });
@@ -204,7 +212,7 @@ export async function runDiffusionTarget(ctx: ReproduceContext): Promise<Reprodu
   // ρ shortens |Δx| by t³/(24ρ²), i.e. D_iso by (t/ρ)²/12; ρ ≥ r_g(B_rms,total)/4 unless |B| > 4 B_rms.
   for (const r of results) {
     const first = r.res.rows[0];
-    const rgRms = r.rg / (r.point.setup.b0UG > 0 ? Math.SQRT2 : 1);
+    const rgRms = rgRmsPc(rgOf(r), r.point.setup);
     const tol = Math.max(1e-6, (first.timePc / (rgRms / 4)) ** 2 / 12);
     checks.push(
       checkEqual(
@@ -220,34 +228,37 @@ export async function runDiffusionTarget(ctx: ReproduceContext): Promise<Reprodu
 
   // Plateaus.
   const plateauRows: number[][] = [];
+  const isoPlateaus = new Map<PointResult, ReturnType<typeof plateau>>();
   for (const r of results) {
     const rows = r.res.rows;
     const par = plateau(rows, (x) => x.parallelPc, (x) => x.parallelErrPc);
     const perp = plateau(rows, (x) => x.perpendicularPc, (x) => x.perpendicularErrPc);
     const iso = plateau(rows, (x) => x.isotropicPc, (x) => x.isotropicErrPc);
-    const sa = r.point.setup.b0UG === 0 ? smallAngleScatteringDiffusionPc(r.rg, r.lc) : NaN;
+    isoPlateaus.set(r, iso);
+    const lc = lcOf(r);
+    const sa = r.point.setup.b0UG === 0 ? smallAngleScatteringDiffusionPc(rgOf(r), lc) : NaN;
     plateauRows.push([
       r.point.setup.b0UG,
       r.point.rgOverLc,
-      r.rg,
-      r.lc,
-      r.lcSpectrum,
+      rgOf(r),
+      lc,
+      lcSpectrumOf(r),
       rows[rows.length - 1].timePc,
-      par.value / r.lc,
-      par.error / r.lc,
+      par.value / lc,
+      par.error / lc,
       par.slope,
-      perp.value / r.lc,
-      perp.error / r.lc,
+      perp.value / lc,
+      perp.error / lc,
       perp.slope,
-      iso.value / r.lc,
-      iso.error / r.lc,
+      iso.value / lc,
+      iso.error / lc,
       iso.slope,
-      iso.extrapolated / r.lc,
-      iso.extrapolatedError / r.lc,
-      sa / r.lc,
+      iso.extrapolated / lc,
+      iso.extrapolatedError / lc,
+      sa / lc,
     ]);
     notes.push(
-      `${r.point.setup.label}, r_g/L_c = ${r.point.rgOverLc}: at t = ${fmt(rows[rows.length - 1].timePc / r.lc)} L_c D∥ = ${pm({ value: par.value / r.lc, error: par.error / r.lc })}, D⊥ = ${pm({ value: perp.value / r.lc, error: perp.error / r.lc })}, D_iso = ${pm({ value: iso.value / r.lc, error: iso.error / r.lc })} (c L_c); late log-slopes ${fmt(par.slope, 2)}, ${fmt(perp.slope, 2)}, ${fmt(iso.slope, 2)}${Number.isFinite(sa) ? `; D_iso/(4r_g²/3L_c) = ${fmt(iso.value / sa)} (exponential-model extrapolation ${fmt(iso.extrapolated / sa)} ± ${fmt(iso.extrapolatedError / sa, 2)})` : ''}`,
+      `${r.point.setup.label}, r_g/L_c = ${r.point.rgOverLc}: at t = ${fmt(rows[rows.length - 1].timePc / lc)} L_c D∥ = ${pm({ value: par.value / lc, error: par.error / lc })}, D⊥ = ${pm({ value: perp.value / lc, error: perp.error / lc })}, D_iso = ${pm({ value: iso.value / lc, error: iso.error / lc })} (c L_c); late log-slopes ${fmt(par.slope, 2)}, ${fmt(perp.slope, 2)}, ${fmt(iso.slope, 2)}${Number.isFinite(sa) ? `; D_iso/(4r_g²/3L_c) = ${fmt(iso.value / sa)} (exponential-model extrapolation ${fmt(iso.extrapolated / sa)} ± ${fmt(iso.extrapolatedError / sa, 2)})` : ''}`,
     );
   }
   const names = ['b0_ug', 'rg_over_lc', 'rg_pc', 'lc_pc', 'lc_spectrum_pc', 't_last_pc', 'd_par', 'd_par_err', 'd_par_slope', 'd_perp', 'd_perp_err', 'd_perp_slope', 'd_iso', 'd_iso_err', 'd_iso_slope', 'd_iso_extrapolated', 'd_iso_extrapolated_err', 'd_small_angle'];
@@ -266,10 +277,11 @@ export async function runDiffusionTarget(ctx: ReproduceContext): Promise<Reprodu
   const big = iso.reduce((a, r) => (r.point.rgOverLc > a.point.rgOverLc ? r : a));
   {
     const rows = big.res.rows;
+    const lc = lcOf(big);
     const x = big.point.rgOverLc;
-    const sa = smallAngleScatteringDiffusionPc(big.rg, big.lc);
+    const sa = smallAngleScatteringDiffusionPc(rgOf(big), lc);
     const tauTheory = 3 * sa; // 4 r_g²/L_c
-    const rate = deflectionRate(rows, 2 * big.lc, tauTheory / 20);
+    const rate = deflectionRate(rows, 2 * lc, tauTheory / 20);
     if (rate !== null) {
       checks.push(
         checkEqual(
@@ -281,11 +293,11 @@ export async function runDiffusionTarget(ctx: ReproduceContext): Promise<Reprodu
           `${z}σ of the fitted slope (weighted fit, errors over realizations)`,
         ),
       );
-      notes.push(`small-angle rate at r_g/L_c = ${x}: τ = ${fmt(rate.tau / big.lc)} ± ${fmt((rate.relErr * rate.tau) / big.lc, 2)} L_c fitted vs 4r_g²/L_c = ${fmt(tauTheory / big.lc)} L_c`);
+      notes.push(`small-angle rate at r_g/L_c = ${x}: τ = ${fmt(rate.tau / lc)} ± ${fmt((rate.relErr * rate.tau) / lc, 2)} L_c fitted vs 4r_g²/L_c = ${fmt(tauTheory / lc)} L_c`);
     }
-    const p = plateau(rows, (r) => r.isotropicPc, (r) => r.isotropicErrPc);
+    const p = isoPlateaus.get(big)!;
     notes.push(
-      `small-angle limit at r_g/L_c = ${x}: D_iso(t = ${fmt(rows[rows.length - 1].timePc / big.lc)} L_c) = ${fmt(p.value / big.lc)} c L_c (late log-slope ${fmt(p.slope, 2)}) against 4r_g²/(3L_c) = ${fmt(sa / big.lc)} c L_c; the exponential model (τ = 3D) would need a plateau ${fmt(p.extrapolated / big.lc)} ± ${fmt(p.extrapolatedError / big.lc, 2)} c L_c`,
+      `small-angle limit at r_g/L_c = ${x}: D_iso(t = ${fmt(rows[rows.length - 1].timePc / lc)} L_c) = ${fmt(p.value / lc)} c L_c (late log-slope ${fmt(p.slope, 2)}) against 4r_g²/(3L_c) = ${fmt(sa / lc)} c L_c; the exponential model (τ = 3D) would need a plateau ${fmt(p.extrapolated / lc)} ± ${fmt(p.extrapolatedError / lc, 2)} c L_c`,
     );
   }
   // D_iso grows with r_g in the isotropic setup (more rigid particles scatter less).
@@ -293,7 +305,7 @@ export async function runDiffusionTarget(ctx: ReproduceContext): Promise<Reprodu
     const sorted = [...iso].sort((a, b) => a.point.rgOverLc - b.point.rgOverLc);
     const d = sorted.map((r) => {
       const rows = r.res.rows;
-      return { v: rows[rows.length - 1].isotropicPc / r.lc, e: rows[rows.length - 1].isotropicErrPc / r.lc };
+      return { v: rows[rows.length - 1].isotropicPc / lcOf(r), e: rows[rows.length - 1].isotropicErrPc / lcOf(r) };
     });
     const diffs = d.slice(1).map((x, i) => ({ v: x.v - d[i].v, e: Math.hypot(x.e, d[i].e) }));
     const worst = diffs.reduce((a, x) => (x.v / x.e < a.v / a.e ? x : a));
@@ -311,7 +323,7 @@ export async function runDiffusionTarget(ctx: ReproduceContext): Promise<Reprodu
 
   figures.push(...runningFigures(results), plateauFigure(results));
   const lcNote = results[0];
-  notes.unshift(`L_c: realized modes ${fmt(lcNote.lc, 5)} pc, continuous spectrum ${fmt(lcNote.lcSpectrum, 5)} pc (--rg-over-lc uses the realized value of realization 0)`);
+  notes.unshift(`L_c: realized modes ${fmt(lcOf(lcNote), 5)} pc, continuous spectrum ${fmt(lcSpectrumOf(lcNote), 5)} pc (--rg-over-lc uses the realized value of realization 0)`);
   return {
     target: 'diffusion',
     quick: ctx.quick,
@@ -335,18 +347,18 @@ function runningFigures(results: readonly PointResult[]): FigureSpec[] {
     const rs = results.filter((r) => r.point.setup === setup);
     const series: PlotSeries[] = [];
     rs.forEach((r, i) => {
-      const x = r.res.rows.map((row) => row.timePc / r.lc);
+      const x = r.res.rows.map((row) => row.timePc / lcOf(r));
       const c = COLORS[i % COLORS.length];
       if (setup.b0UG === 0) {
-        series.push({ label: `D_{iso}, r_{g}/L_{c} = ${r.point.rgOverLc}`, x, y: r.res.rows.map((row) => row.isotropicPc / r.lc), error: r.res.rows.map((row) => row.isotropicErrPc / r.lc), color: c, marker: 'circle' });
-        const sa = smallAngleScatteringDiffusionPc(r.rg, r.lc) / r.lc;
+        series.push({ label: `D_{iso}, r_{g}/L_{c} = ${r.point.rgOverLc}`, x, y: r.res.rows.map((row) => row.isotropicPc / lcOf(r)), error: r.res.rows.map((row) => row.isotropicErrPc / lcOf(r)), color: c, marker: 'circle' });
+        const sa = smallAngleScatteringDiffusionPc(rgOf(r), lcOf(r)) / lcOf(r);
         if (r.point.rgOverLc >= 1) series.push({ x: [x[0], x[x.length - 1]], y: [sa, sa], color: c, marker: 'none', dashed: true });
       } else {
-        series.push({ label: `D_{∥}, r_{g}/L_{c} = ${r.point.rgOverLc}`, x, y: r.res.rows.map((row) => row.parallelPc / r.lc), error: r.res.rows.map((row) => row.parallelErrPc / r.lc), color: c, marker: 'circle' });
-        series.push({ label: i === 0 ? 'D_{⊥} (squares)' : undefined, x, y: r.res.rows.map((row) => row.perpendicularPc / r.lc), error: r.res.rows.map((row) => row.perpendicularErrPc / r.lc), color: c, marker: 'square', dashed: true });
+        series.push({ label: `D_{∥}, r_{g}/L_{c} = ${r.point.rgOverLc}`, x, y: r.res.rows.map((row) => row.parallelPc / lcOf(r)), error: r.res.rows.map((row) => row.parallelErrPc / lcOf(r)), color: c, marker: 'circle' });
+        series.push({ label: i === 0 ? 'D_{⊥} (squares)' : undefined, x, y: r.res.rows.map((row) => row.perpendicularPc / lcOf(r)), error: r.res.rows.map((row) => row.perpendicularErrPc / lcOf(r)), color: c, marker: 'square', dashed: true });
       }
     });
-    const all = rs.flatMap((r) => r.res.rows.map((row) => row.timePc / r.lc));
+    const all = rs.flatMap((r) => r.res.rows.map((row) => row.timePc / lcOf(r)));
     const tmin = Math.min(...all);
     const tmax = Math.max(...all);
     series.push({ label: 'ballistic t/6', x: [tmin, tmax], y: [tmin / 6, tmax / 6], color: '#999999', marker: 'none', dashed: true });
@@ -371,10 +383,10 @@ function plateauFigure(results: readonly PointResult[]): FigureSpec {
     const x = rs.map((r) => r.point.rgOverLc);
     const last = (r: PointResult) => r.res.rows[r.res.rows.length - 1];
     if (setup.b0UG === 0) {
-      series.push({ label: 'D_{iso}, B0 = 0', x, y: rs.map((r) => last(r).isotropicPc / r.lc), error: rs.map((r) => last(r).isotropicErrPc / r.lc), color: COLORS[i], marker: 'circle' });
+      series.push({ label: 'D_{iso}, B0 = 0', x, y: rs.map((r) => last(r).isotropicPc / lcOf(r)), error: rs.map((r) => last(r).isotropicErrPc / lcOf(r)), color: COLORS[i], marker: 'circle' });
     } else {
-      series.push({ label: 'D_{∥}, δB/B0 = 1', x, y: rs.map((r) => last(r).parallelPc / r.lc), error: rs.map((r) => last(r).parallelErrPc / r.lc), color: COLORS[i], marker: 'square' });
-      series.push({ label: 'D_{⊥}, δB/B0 = 1', x, y: rs.map((r) => last(r).perpendicularPc / r.lc), error: rs.map((r) => last(r).perpendicularErrPc / r.lc), color: COLORS[i + 2], marker: 'triangle' });
+      series.push({ label: 'D_{∥}, δB/B0 = 1', x, y: rs.map((r) => last(r).parallelPc / lcOf(r)), error: rs.map((r) => last(r).parallelErrPc / lcOf(r)), color: COLORS[i], marker: 'square' });
+      series.push({ label: 'D_{⊥}, δB/B0 = 1', x, y: rs.map((r) => last(r).perpendicularPc / lcOf(r)), error: rs.map((r) => last(r).perpendicularErrPc / lcOf(r)), color: COLORS[i + 2], marker: 'triangle' });
     }
   }
   const xs = results.map((r) => r.point.rgOverLc);

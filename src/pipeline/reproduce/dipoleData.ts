@@ -4,7 +4,7 @@
  * shared data file dipole_measurements.csv and checked against the review's text. A1 in units
  * of 1e-4, α1 in degrees, median energy in TeV.
  */
-export interface DipoleMeasurement {
+interface DipoleMeasurement {
   readonly observatory: string;
   readonly energyTeV: number;
   readonly a1: number;

@@ -17,14 +17,15 @@ import { directionToUnitVector } from '../../config/frames.ts';
 import type { Vec3 } from '../../config/vec3.ts';
 import { configFrom, fmt, omegaTimes, stageProgress } from './common.ts';
 import { DIPOLE_MEASUREMENTS, HAWC_ICECUBE_10TEV } from './dipoleData.ts';
+import { meanErr } from '../ensemble.ts';
 import { runFixedTime, type FixedTimeRun } from './fixedTime.ts';
 import { jackknife, mapStatistics, type MapStatistics } from './fixedTimeStats.ts';
 import { checkEqual, type Check, type FigureSpec, type PlotSeries, type ReproduceContext, type ReproduceResult, type ReproduceTarget, type Table } from './types.ts';
 
 /** IBEX ribbon centre, the local interstellar field direction (galactic). */
-export const IBEX_B0 = { frame: 'galactic', lonDeg: 210.5, latDeg: -57.1 } as const;
+const IBEX_B0 = { frame: 'galactic', lonDeg: 210.5, latDeg: -57.1 } as const;
 /** Vela (SNR), galactic. */
-export const VELA = { frame: 'galactic', lonDeg: 263.9, latDeg: -3.3 } as const;
+const VELA = { frame: 'galactic', lonDeg: 263.9, latDeg: -3.3 } as const;
 const GRADIENT_PER_PC = 1e-3;
 const DEG = 180 / Math.PI;
 
@@ -41,7 +42,7 @@ function angleDeg(a: Vec3, b: Vec3): number {
 }
 
 /** Signed difference a − b of two phases in degrees, wrapped into (−180, 180]. */
-export function phaseDifferenceDeg(a: number, b: number): number {
+function phaseDifferenceDeg(a: number, b: number): number {
   const d = ((((a - b) % 360) + 540) % 360) - 180;
   return d === -180 ? 180 : d;
 }
@@ -90,8 +91,7 @@ function timeNumbers(run: FixedTimeRun, k: number, g: Vec3): TimeNumbers {
   const cx = proj.reduce((a, p) => a + Math.cos(p.alpha1Deg / DEG), 0) / R;
   const cy = proj.reduce((a, p) => a + Math.sin(p.alpha1Deg / DEG), 0) / R;
   const a1s = proj.map((p) => p.a1);
-  const a1Mean = a1s.reduce((a, v) => a + v, 0) / R;
-  const a1Err = R > 1 ? Math.sqrt(a1s.reduce((a, v) => a + (v - a1Mean) ** 2, 0) / (R - 1) / R) : NaN;
+  const { mean: a1Mean, err: a1Err } = meanErr(a1s);
   return {
     s,
     mean: equatorialDipole(s.meanDipole),
@@ -115,7 +115,7 @@ function timeNumbers(run: FixedTimeRun, k: number, g: Vec3): TimeNumbers {
   };
 }
 
-export async function runDipoleTarget(ctx: ReproduceContext): Promise<ReproduceResult> {
+async function runDipoleTarget(ctx: ReproduceContext): Promise<ReproduceResult> {
   const t0 = performance.now();
   const st = settings(ctx);
   const config = configFrom('ahlers-mertsch-2015', {

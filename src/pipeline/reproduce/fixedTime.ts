@@ -22,8 +22,9 @@ import { dipoleFromAlm } from '../../analysis/dipole.ts';
 import { backtrackingNoiseLevel } from '../../analysis/ensemble.ts';
 import { alm2cl, almIndex, anafast, map2alm } from '../../analysis/harmonics.ts';
 import { fixedTimeDensity, measuredDiffusionTensor, pixelMeans } from '../../analysis/liouville.ts';
-import { relativeDiffusionTensor, sumRulePrediction, sumRuleVariance } from '../../analysis/theory/sumRule.ts';
+import { relativeDiffusionTensor } from '../../analysis/theory/sumRule.ts';
 import { makePlan, type RunPlan } from '../plan.ts';
+import { sumRuleOfMap } from '../sumRule.ts';
 import { shuffledSky, whiteLevel } from '../realization.ts';
 
 /** A gradient g = ∇φ/φ (pc⁻¹, equatorial axes) with a name. */
@@ -56,7 +57,7 @@ export interface GradientMap {
   readonly mean: number;
 }
 
-export interface SnapshotNumbers {
+interface SnapshotNumbers {
   readonly timePc: number;
   /** Measured K∥, K⊥ (pc) of the symmetric running tensor, and K̃ (Eq. 70), row-major 3×3. */
   readonly kParallelPc: number;
@@ -66,7 +67,7 @@ export interface SnapshotNumbers {
   readonly maps: readonly GradientMap[];
 }
 
-export interface FixedTimeRealization {
+interface FixedTimeRealization {
   readonly index: number;
   readonly particleSteps: number;
   readonly seconds: number;
@@ -87,7 +88,7 @@ export interface FixedTimeRun {
 /** a_lm kept per map for the ensemble-mean spectrum (the dipole and a few more). */
 export const LOW_LMAX = 12;
 
-export interface FixedTimeOptions {
+interface FixedTimeOptions {
   readonly onProgress?: (done: number, total: number, particleSteps: number, seconds: number) => void;
   readonly signal?: AbortSignal;
 }
@@ -119,14 +120,15 @@ function gradientMap(plan: RunPlan, f: Float64Array, g: Vec3, timePc: number, k:
   const cl = alm2cl(alm);
   cl[0] = 4 * Math.PI * (m - 1) ** 2;
   const noiseMap = shuffledSky(f, intensity, plan.perPixel, shuffleSeed);
+  const sumRule = sumRuleOfMap(intensity, cl, timePc, kTilde, g);
   return {
     cl,
     almLow: lowAlm(alm, plan.lmax),
     noise: whiteLevel(anafast(noiseMap, { lmax: plan.lmax })),
     noiseEq71: backtrackingNoiseLevel({ npix: plan.npix, timePc, diffusionTensor: k, gradient: g, particlesPerPixel: plan.perPixel }),
-    sumRuleLhs: sumRuleVariance(cl),
-    sumRuleRhs: sumRulePrediction(timePc, kTilde, g),
-    sumRulePixels: intensity.reduce((a, v) => a + (v - 1) ** 2, 0) / intensity.length,
+    sumRuleLhs: sumRule.lhs,
+    sumRuleRhs: sumRule.rhs,
+    sumRulePixels: sumRule.pixels,
     dipole: dipoleFromAlm(alm),
     mean: m,
   };

@@ -10,9 +10,9 @@ import { almIndex } from '../../analysis/harmonics.ts';
 import { bgkDiffusionCoefficients, diffusionTensorWithHall, standardDiffusionDipole } from '../../analysis/theory/standardDiffusion.ts';
 import { diffusionTensor } from '../../analysis/liouville.ts';
 import { LOW_LMAX, type FixedTimeRun, type GradientMap } from './fixedTime.ts';
-import { meanAndError } from './types.ts';
+import { meanErr } from '../ensemble.ts';
 
-export interface ValueError {
+interface ValueError {
   readonly value: number;
   readonly error: number;
 }
@@ -64,7 +64,7 @@ export interface MapStatistics {
  * ν = 1/(3K∥), Ω² = ν/(3K⊥) − ν² (from K⊥ = ν/(3(ν² + Ω²))), K_A = Ω/(3(ν² + Ω²)) with the sign
  * of the cosmic ray's charge (docs/physics.md Sec. 8.1); K_A = 0 when K⊥ ≥ K∥ (no real Ω). Row-major, pc.
  */
-export function bgkTensorFromMeasured(kParallelPc: number, kPerpendicularPc: number, b: Vec3, charge: 1 | -1): Float64Array {
+function bgkTensorFromMeasured(kParallelPc: number, kPerpendicularPc: number, b: Vec3, charge: 1 | -1): Float64Array {
   const nu = 1 / (3 * kParallelPc);
   const omega2 = nu / (3 * kPerpendicularPc) - nu * nu;
   const omega = omega2 > 0 ? charge * Math.sqrt(omega2) : 0;
@@ -115,12 +115,12 @@ export function mapStatistics(run: FixedTimeRun, snapshot: number, gradient: num
   const clMean = new Float64Array(L);
   const clErr = new Float64Array(L);
   for (let l = 0; l < L; l++) {
-    const e = meanAndError(maps.map((m) => m.cl[l]));
+    const e = meanErr(maps.map((m) => m.cl[l]));
     clMean[l] = e.mean;
     clErr[l] = e.err;
   }
-  const noise = meanAndError(maps.map((m) => m.noise));
-  const noiseEq71 = meanAndError(maps.map((m) => m.noiseEq71));
+  const noise = meanErr(maps.map((m) => m.noise));
+  const noiseEq71 = meanErr(maps.map((m) => m.noiseEq71));
   const clHat = new Float64Array(L);
   const clHatErr = new Float64Array(L);
   const ratio = new Float64Array(L).fill(NaN);
@@ -148,8 +148,8 @@ export function mapStatistics(run: FixedTimeRun, snapshot: number, gradient: num
     }
   }
   const c1OverStandard = R >= 2 ? jackknife(R, (keep) => avg(keep, (m) => m.cl[1]) / crossCl(maps, keep, 1)) : { value: NaN, error: NaN };
-  const kPar = meanAndError(snaps.map((s) => s.kParallelPc));
-  const kPerp = meanAndError(snaps.map((s) => s.kPerpendicularPc));
+  const kPar = meanErr(snaps.map((s) => s.kParallelPc));
+  const kPerp = meanErr(snaps.map((s) => s.kPerpendicularPc));
   const delta = standardDiffusionDipole(diffusionTensor(kPar.mean, kPerp.mean, run.plan.b0Direction), g);
   const b0 = run.plan.b0Direction;
   const deltaHall = b0 === null ? ([NaN, NaN, NaN] as Vec3) : standardDiffusionDipole(bgkTensorFromMeasured(kPar.mean, kPerp.mean, b0, run.config.particles.charge), g);
@@ -176,9 +176,9 @@ export function mapStatistics(run: FixedTimeRun, snapshot: number, gradient: num
     c1Eq56Hall: ((4 * Math.PI) / 9) * (deltaHall[0] ** 2 + deltaHall[1] ** 2 + deltaHall[2] ** 2),
     dipoleEq56: delta,
     dipoleEq56Hall: deltaHall,
-    sumRuleLhs: ve(meanAndError(maps.map((m) => m.sumRuleLhs))),
-    sumRuleRhs: ve(meanAndError(maps.map((m) => m.sumRuleRhs))),
-    sumRulePixels: ve(meanAndError(maps.map((m) => m.sumRulePixels))),
+    sumRuleLhs: ve(meanErr(maps.map((m) => m.sumRuleLhs))),
+    sumRuleRhs: ve(meanErr(maps.map((m) => m.sumRuleRhs))),
+    sumRulePixels: ve(meanErr(maps.map((m) => m.sumRulePixels))),
     sumRuleRatio: jackknife(R, (keep) => avg(keep, (m) => m.sumRulePixels) / avg(keep, (m) => m.sumRuleRhs)),
     c1Excess: R >= 2 ? jackknife(R, (keep) => avg(keep, (m) => m.cl[1]) - crossCl(maps, keep, 1)) : { value: NaN, error: NaN },
     kParallelPc: ve(kPar),

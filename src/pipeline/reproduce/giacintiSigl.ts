@@ -28,7 +28,7 @@ function settings(ctx: ReproduceContext) {
     : { nside: o.nside ?? 64, realizations: o.realizations ?? 4, modes: 256, radii: RADII_PC, z: 3 };
 }
 
-export async function runGiacintiSigl(ctx: ReproduceContext): Promise<ReproduceResult> {
+async function runGiacintiSigl(ctx: ReproduceContext): Promise<ReproduceResult> {
   const t0 = performance.now();
   const st = settings(ctx);
   const configs: Record<string, Config> = {};

@@ -11,7 +11,7 @@
  */
 import { rigidityForGyroradiusPV } from '../../config/units.ts';
 import { fitBrokenPowerLaw, fitLogParabola, fitPowerLaw } from '../../analysis/spectrumFit.ts';
-import { AM15_GRADIENTS, measuredFloor, significantRange } from './ahlersMertsch.ts';
+import { AM15_GRADIENTS, measuredFloor, significantData } from './ahlersMertsch.ts';
 import { configFrom, fmt, pm, spectrumTable, stageProgress } from './common.ts';
 import { runFixedTime } from './fixedTime.ts';
 import { mapStatistics, type MapStatistics } from './fixedTimeStats.ts';
@@ -36,9 +36,8 @@ interface ShapeFits {
   readonly parabola: ReturnType<typeof fitLogParabola> | null;
 }
 
-export function shapeFits(s: MapStatistics): ShapeFits {
-  const top = significantRange(s);
-  const data = { l: Float64Array.from({ length: top }, (_, i) => i + 1), cl: s.clHat.slice(1, top + 1), sigma: s.clHatErr.slice(1, top + 1) };
+function shapeFits(s: MapStatistics): ShapeFits {
+  const { top, data } = significantData(s);
   // A degenerate fit (e.g. a break pushed to the end of the range) counts as no fit.
   const attempt = <T>(f: () => T): T | null => {
     try {
@@ -57,7 +56,7 @@ export function shapeFits(s: MapStatistics): ShapeFits {
   };
 }
 
-export async function runShape(ctx: ReproduceContext): Promise<ReproduceResult> {
+async function runShape(ctx: ReproduceContext): Promise<ReproduceResult> {
   const t0 = performance.now();
   const st = settings(ctx);
   const config = configFrom(undefined, {
@@ -75,8 +74,10 @@ export async function runShape(ctx: ReproduceContext): Promise<ReproduceResult> 
   const notes: string[] = [];
   const series: PlotSeries[] = [];
   const fitRows: number[][] = [];
+  const stats: MapStatistics[] = [];
   for (const [g, gc] of AM15_GRADIENTS.entries()) {
     const s = mapStatistics(run, 0, g);
+    stats.push(s);
     tables.push(spectrumTable(`cl_${gc.label}`, s, `Kolmogorov turbulence, gradient ${gc.label} to B0`));
     const f = shapeFits(s);
     const z = st.z;
@@ -167,7 +168,7 @@ export async function runShape(ctx: ReproduceContext): Promise<ReproduceResult> 
       `break_l, alpha1, alpha2: sharp broken power law; alpha_high: single power law over l = ${HIGH_L_FROM}..l_top (Zhang & Liu: 8/3); curvature: log-parabola kappa (> 0 convex)`,
     ],
   });
-  const s0 = mapStatistics(run, 0, 0);
+  const s0 = stats[0];
   figures.push({
     kind: 'lines',
     name: 'shape',

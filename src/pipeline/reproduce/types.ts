@@ -5,9 +5,10 @@
  */
 import type { Config } from '../../config/schema.ts';
 import type { Tracker } from '../../sim/types.ts';
+import type { LineSeries } from '../../io/clPlot.ts';
 
 /** Progress of a target: which stage, how far, and the tracking effort so far. */
-export interface ReproduceProgress {
+interface ReproduceProgress {
   readonly stage: string;
   /** Units done within the stage (realizations), fractional while one runs. */
   readonly done: number;
@@ -17,7 +18,7 @@ export interface ReproduceProgress {
 }
 
 /** Statistics settings a caller may override (defaults come from the target and --quick). */
-export interface ReproduceOverrides {
+interface ReproduceOverrides {
   readonly realizations?: number;
   readonly nside?: number;
 }
@@ -39,19 +40,11 @@ export interface Table {
   readonly comments: readonly string[];
 }
 
-export interface PlotSeries {
-  readonly label?: string;
-  readonly x: ArrayLike<number>;
-  readonly y: ArrayLike<number>;
-  readonly error?: ArrayLike<number>;
-  readonly color?: string;
-  readonly marker?: 'circle' | 'square' | 'triangle' | 'diamond' | 'none';
-  readonly line?: boolean;
-  readonly dashed?: boolean;
-}
+/** A series of a lines figure: the plotter's own type (type-only import, no runtime io dependency). */
+export type PlotSeries = LineSeries;
 
 /** "y vs x" with optional log axes. */
-export interface LinesFigure {
+interface LinesFigure {
   readonly kind: 'lines';
   readonly name: string;
   readonly title: string;
@@ -65,7 +58,7 @@ export interface LinesFigure {
 }
 
 /** A HEALPix map (RING) as a Mollweide figure, colour scale centred on 0. */
-export interface MapFigure {
+interface MapFigure {
   readonly kind: 'map';
   readonly name: string;
   readonly title: string;
@@ -78,13 +71,13 @@ export type FigureSpec = LinesFigure | MapFigure;
 
 /**
  * One physics statement tested: |value − reference| ≤ tolerance (kind 'equal'), value > reference
- * (kind 'greater', tolerance = the margin required), or value < reference ('less').
+ * (kind 'greater', tolerance = the margin required).
  */
 export interface Check {
   readonly name: string;
   /** The statement in words, with where it comes from. */
   readonly statement: string;
-  readonly kind: 'equal' | 'greater' | 'less';
+  readonly kind: 'equal' | 'greater';
   readonly value: number;
   readonly reference: number;
   /** Allowed deviation or required margin, and how it was derived. */
@@ -131,20 +124,7 @@ export function checkGreater(name: string, statement: string, value: number, ref
   return { name, statement, kind: 'greater', value, reference, tolerance: margin, toleranceFrom, pass: value - reference > margin };
 }
 
-export function checkLess(name: string, statement: string, value: number, reference: number, margin: number, toleranceFrom: string): Check {
-  return { name, statement, kind: 'less', value, reference, tolerance: margin, toleranceFrom, pass: reference - value > margin };
-}
-
 /** A comparison with a published value: agreement within `tolerance`, reported, not asserted. */
 export function compareWith(name: string, statement: string, value: number, reference: number, tolerance: number, toleranceFrom: string): Check {
   return { ...checkEqual(name, statement, value, reference, tolerance, toleranceFrom), comparison: true };
-}
-
-/** Mean and standard error (NaN error for fewer than two values). */
-export function meanAndError(xs: readonly number[]): { mean: number; err: number } {
-  const n = xs.length;
-  const mean = xs.reduce((a, x) => a + x, 0) / n;
-  if (n < 2) return { mean, err: NaN };
-  const v = xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1);
-  return { mean, err: Math.sqrt(v / n) };
 }
