@@ -20,6 +20,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { formatMinMedianMax, median } from './stats.ts';
 
 interface Sample {
   readonly rate: number;
@@ -76,15 +77,10 @@ function runCrsky(row: string, tmp: string): Sample[] {
   return rec.runs.map((rate, i) => ({ rate, cpuNormalized: rec.cpuNormalized[i], util: rec.cpuUtil[i], load: os.loadavg()[0] }));
 }
 
-const stat = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return { min: s[0], median: s[Math.floor((s.length - 1) / 2)] * 0.5 + s[Math.ceil((s.length - 1) / 2)] * 0.5, max: s[s.length - 1] };
-};
 // a contender that prints nothing for a row (e.g. one that has no grid form) gets '—' there
 const fmt = (xs: number[]) => {
   if (xs.length === 0) return '—';
-  const s = stat(xs);
-  return `${s.min.toExponential(2)} / ${s.median.toExponential(2)} / ${s.max.toExponential(2)}`;
+  return formatMinMedianMax(xs, (x) => x.toExponential(2));
 };
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -118,7 +114,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   ];
   for (const row of o.rows) {
     const by = (n: string) => samples.get(`${row}|${n}`) ?? [];
-    const med = (n: string) => stat(by(n).map((s) => s.cpuNormalized)).median;
+    const med = (n: string) => median(by(n).map((s) => s.cpuNormalized));
     lines.push(
       `| ${row === 'grid' ? 'grid 256³' : `${row} modes`} | ${names.map((n) => fmt(by(n).map((s) => s.rate))).join(' | ')} | ${names.map((n) => fmt(by(n).map((s) => s.cpuNormalized))).join(' | ')} | ${names
         .slice(1)

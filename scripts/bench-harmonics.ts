@@ -15,18 +15,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alm2map, map2alm } from '../src/analysis/harmonics.ts';
+import { median } from './stats.ts';
 
 const args = process.argv.slice(2);
 const repIdx = args.indexOf('--repeat');
 const repeat = repIdx >= 0 ? Number(args[repIdx + 1]) : 5;
 const nsides = args.filter((a, i) => /^\d+$/.test(a) && i !== repIdx + 1).map(Number);
 const NSIDES = nsides.length > 0 ? nsides : [64, 128, 256];
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
 
 function timeIt(fn: () => void): number {
   fn(); // warm-up (JIT, table caches)

@@ -19,6 +19,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { formatMinMedianMax } from './stats.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -97,11 +98,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
     }
   }
-  const stat = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = (s[Math.floor((s.length - 1) / 2)] + s[Math.ceil((s.length - 1) / 2)]) / 2;
-    return `${s[0].toFixed(2)} / ${m.toFixed(2)} / ${s[s.length - 1].toFixed(2)}`;
-  };
+  const stat = (xs: number[]) => formatMinMedianMax(xs, (x) => x.toFixed(2));
   const lines = [
     `Whole \`crsky simulate --preset P\` runs, seconds min / median / max over ${o.rounds} interleaved rounds; load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}.`,
     '',

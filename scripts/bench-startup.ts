@@ -13,6 +13,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { minMedianMax } from './stats.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -62,12 +63,8 @@ for (const c of commands) seconds(c); // one unmeasured run each: the file cache
 const times = new Map(commands.map((c) => [c.label, [] as number[]]));
 for (let r = 0; r < o.rounds; r++) for (const c of commands) times.get(c.label)!.push(seconds(c));
 
-const stats = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  return { min: s[0], median: s[Math.floor(s.length / 2)], max: s[s.length - 1] };
-};
 process.stdout.write(`${o.rounds} interleaved rounds, load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}\n\n`);
 process.stdout.write('| command | min / median / max s |\n| --- | --- |\n');
-const records = commands.map((c) => ({ command: c.label, ...stats(times.get(c.label)!) }));
+const records = commands.map((c) => ({ command: c.label, ...minMedianMax(times.get(c.label)!) }));
 for (const r of records) process.stdout.write(`| \`${r.command}\` | ${r.min.toFixed(3)} / ${r.median.toFixed(3)} / ${r.max.toFixed(3)} |\n`);
 if (o.json) writeFileSync(o.json, JSON.stringify({ rounds: o.rounds, load: os.loadavg(), records }, null, 2) + '\n');

@@ -33,6 +33,7 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { FieldSchema } from '../src/config/schema.ts';
+import { meanErr } from '../src/pipeline/ensemble.ts';
 import { referenceFieldUG, rigidityForGyroradiusPV } from '../src/config/units.ts';
 import { createTracker } from '../src/sim/node/backends.ts';
 import { isotropicDirections } from '../src/sim/launch.ts';
@@ -168,15 +169,6 @@ function perturbed(d: Float64Array, eps: number, f: number): Float64Array {
   return out;
 }
 
-function mean(xs: readonly number[]): number {
-  return xs.reduce((a, x) => a + x, 0) / xs.length;
-}
-
-function standardError(xs: readonly number[]): number {
-  const m = mean(xs);
-  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1) / xs.length);
-}
-
 async function runBackend(name: Backend, o: Options, rgOverLc: number, log: (s: string) => void): Promise<BackendRun> {
   const { tracker, reason } = await createTracker(name, { threads: o.threads });
   log(`  ${reason}`);
@@ -268,8 +260,7 @@ function compare(rgOverLc: number, o: Options, gpu: BackendRun, cpu: BackendRun,
       const a = gpu[est][f].map((x) => x / lc);
       const b = cpu[est][f].map((x) => x / lc);
       const d = a.map((x, i) => x - b[i]);
-      const [ma, mb, md] = [mean(a), mean(b), mean(d)];
-      const [ea, eb, ed] = [standardError(a), standardError(b), standardError(d)];
+      const [{ mean: ma, err: ea }, { mean: mb, err: eb }, { mean: md, err: ed }] = [meanErr(a), meanErr(b), meanErr(d)];
       totals[est].rel.push(md / mb);
       totals[est].relErr.push(ed / mb);
       lines.push(
@@ -283,10 +274,10 @@ function compare(rgOverLc: number, o: Options, gpu: BackendRun, cpu: BackendRun,
     const w = t.relErr.map((e) => 1 / (e * e));
     const combined = t.rel.reduce((acc, x, i) => acc + w[i] * x, 0) / w.reduce((a, x) => a + x, 0);
     const combinedErr = 1 / Math.sqrt(w.reduce((a, x) => a + x, 0));
-    const scatter = t.rel.length > 1 ? standardError(t.rel) : NaN;
+    const scatter = t.rel.length > 1 ? meanErr(t.rel).err : NaN;
     lines.push(
       `All ${o.fields} fields, ${est}: Δ/D = ${pct(combined, combinedErr)} (weighted mean, particle errors; ${(combined / combinedErr).toFixed(2)} σ); ` +
-        `plain mean ${pct(mean(t.rel), scatter)} with the scatter of the per-field values.`,
+        `plain mean ${pct(meanErr(t.rel).mean, scatter)} with the scatter of the per-field values.`,
     );
   }
   lines.push('');

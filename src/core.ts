@@ -63,6 +63,7 @@ export { ballisticDiffusionPc, smallAngleScatteringDiffusionPc } from './analysi
 export { observeMap, type Observation, type ObservedFieldOfView } from './analysis/observatory/observe.ts';
 export { OBSERVATORY_PRESETS, OBSERVATORY_NAMES, type ObservatoryPreset } from './analysis/observatory/presets.ts';
 export { parseObservatory, fieldOfView, type Observatory } from './analysis/observatory/definition.ts';
+export { repeatedName, jointViewKey } from './analysis/observatory/viewNames.ts';
 export { observeSky } from './pipeline/observe.ts';
 export {
   UNSEEN,

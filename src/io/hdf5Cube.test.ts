@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gridComponentXyz } from '../../test/helpers/fields.ts';
 import { runPython } from '../../test/helpers/python.ts';
 import { CubeSchema } from '../config/schema.ts';
 import { cubeToField } from '../turbulence/cube.ts';
@@ -20,13 +21,6 @@ const N = 16;
 const GRID = generateGrid({ kind: 'kolmogorov', lMinPc: 8, lMaxPc: 64 }, 2, { n: N, spacingPc: 4 }, 'hdf5-cube');
 const dir = mkdtempSync(join(tmpdir(), 'crsky-h5-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Component c of the grid as a C-order [x, y, z] array (crsky's grid is x fastest, components interleaved). */
-function componentXyz(c: number): Float32Array {
-  const out = new Float32Array(N ** 3);
-  for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) for (let k = 0; k < N; k++) out[(i * N + j) * N + k] = GRID.data[3 * (i + N * (j + N * k)) + c];
-  return out;
-}
 
 type Writes = Record<string, { data: Float32Array | Float64Array | Int32Array; shape: number[]; chunks?: number[]; compression?: number }>;
 
@@ -48,7 +42,7 @@ function writeH5(name: string, datasets: Writes): void {
 
 beforeAll(async () => {
   await h5wasm.ready;
-  const [bx, by, bz] = [0, 1, 2].map(componentXyz);
+  const [bx, by, bz] = [0, 1, 2].map((c) => gridComponentXyz(GRID, c));
   const cube = [N, N, N];
   writeH5('three.h5', { Bx: { data: bx, shape: cube }, By: { data: by, shape: cube }, Bz: { data: bz, shape: cube } });
   for (const [c, b] of [bx, by, bz].entries()) writeH5(`B${'xyz'[c]}.h5`, { [`/data/b${'xyz'[c]}`]: { data: b, shape: cube } });

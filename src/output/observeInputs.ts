@@ -10,6 +10,7 @@ import { ConfigError } from '../config/errors.ts';
 import { reorder } from '../analysis/healpix.ts';
 import { ObservatoryDefinitionError, parseObservatory, type Observatory } from '../analysis/observatory/definition.ts';
 import { OBSERVATORY_NAMES, OBSERVATORY_PRESETS } from '../analysis/observatory/presets.ts';
+import { jointViewKey, repeatedName } from '../analysis/observatory/viewNames.ts';
 import { readHealpixFits } from '../io/fits.ts';
 
 /** The map to observe: RING order, the file it came from and its label (run directories). */
@@ -126,10 +127,10 @@ export function parseObservatoryViews(spec: string): ParsedObservatories {
       }
       const group = parts.map((p) => parseOne(p, spec));
       const names = group.map((o) => o.name);
-      const twice = names.find((n, i) => names.indexOf(n) !== i);
+      const twice = repeatedName(names);
       if (twice !== undefined) throw new ConfigError(`observe --observatory ${spec}: ${twice} is named twice in the joint view ${item}; a joint view needs two or more different observatories`);
-      const key = [...names].sort().join('+');
-      if (views.some((v) => Array.isArray(v) && [...v.map((o) => o.name)].sort().join('+') === key)) throw new ConfigError(`observe --observatory ${spec}: the joint view ${names.join('+')} is named twice`);
+      const key = jointViewKey(names);
+      if (views.some((v) => Array.isArray(v) && jointViewKey(v.map((o) => o.name)) === key)) throw new ConfigError(`observe --observatory ${spec}: the joint view ${names.join('+')} is named twice`);
       group.forEach(remember);
       views.push(group);
       viewNames.push(names.join('+'));
@@ -142,13 +143,6 @@ export function parseObservatoryViews(spec: string): ParsedObservatories {
     }
   }
   return { views, observatories: distinct };
-}
-
-/** Presets by name and JSON definitions by path, comma-separated (no joint views: see parseObservatoryViews). */
-export function parseObservatories(spec: string): Observatory[] {
-  const { views, observatories } = parseObservatoryViews(spec);
-  if (views.some((v) => Array.isArray(v))) throw new ConfigError(`observe --observatory ${spec}: joint views (+) are not allowed here`);
-  return [...observatories];
 }
 
 /**

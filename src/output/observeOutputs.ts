@@ -72,10 +72,13 @@ export function observeOutDirProblem(out: string, key: string): string | null {
 
 const e3 = (x: number) => x.toExponential(3);
 const deg1 = (x: number) => `${x.toFixed(1)}°`;
+/** A declination band, "δ1 < δ < δ2" to a tenth of a degree. */
+const band = (b: { readonly decMinDeg: number; readonly decMaxDeg: number }) => `${deg1(b.decMinDeg)} < δ < ${deg1(b.decMaxDeg)}`;
+/** Each detector's events, "name N, ..." with `digits` decimals of the mantissa. */
+const detectorEvents = (obs: Observation, digits: number) => obs.detectors.map((d) => `${d.observatory.name} ${d.totalEvents.toExponential(digits)}`).join(', ');
 
 function observatoryLine(obs: Observation): string {
   const f = obs.fieldOfView;
-  const band = (b: { readonly decMinDeg: number; readonly decMaxDeg: number }) => `${deg1(b.decMinDeg)} < δ < ${deg1(b.decMaxDeg)}`;
   const site = (o: Observatory) => `Φ = ${o.latitudeDeg}°, θ_max = ${o.zenithMaxDeg}°`;
   const rings = `(rings ${deg1(f.ringDecMinDeg)} .. ${deg1(f.ringDecMaxDeg)}, f_sky ${f.fsky.toFixed(3)})`;
   if (!obs.joint) return `${obs.name} (${site(obs.observatory)}): FOV ${band(f)} ${rings}`;
@@ -85,12 +88,12 @@ function observatoryLine(obs: Observation): string {
 
 function figureTitle(obs: Observation, inputName: string): string {
   const events = obs.poisson
-    ? `${obs.totalEvents.toExponential(2)} events${obs.joint ? ` (${obs.detectors.map((d) => `${d.observatory.name} ${d.totalEvents.toExponential(2)}`).join(', ')})` : ''}`
+    ? `${obs.totalEvents.toExponential(2)} events${obs.joint ? ` (${detectorEvents(obs, 2)})` : ''}`
     : 'no noise (expected counts)';
   const what = obs.joint ? 'joint maximum likelihood' : 'maximum likelihood';
   // a joint view's full line (every member's site) is too long for a panel title
   const f = obs.fieldOfView;
-  const line = obs.joint ? `union FOV ${f.bands.map((b) => `${deg1(b.decMinDeg)} < δ < ${deg1(b.decMaxDeg)}`).join(' ∪ ')} (f_sky ${f.fsky.toFixed(3)})` : observatoryLine(obs);
+  const line = obs.joint ? `union FOV ${f.bands.map(band).join(' ∪ ')} (f_sky ${f.fsky.toFixed(3)})` : observatoryLine(obs);
   return `${obs.name}: relative intensity I − 1 (${what}, ${obs.maximumLikelihood.iterations} updates)\n${line}\n${inputName}, N_side ${obs.nside}, ${events}`;
 }
 
@@ -139,7 +142,7 @@ export function observationSummary(obs: Observation): string {
   const row = (label: string, a1: number, alphaDeg: number) => `    ${label.padEnd(44)} A1 = ${e3(a1)}  α1 = ${phase(alphaDeg).toFixed(1)}°`;
   const lines = [
     observatoryLine(obs),
-    `  N_side ${obs.nside}, ${obs.nTimes} sidereal steps, ${obs.poisson ? `${obs.totalEvents.toExponential(3)} Poisson events${obs.joint ? ` (${obs.detectors.map((det) => `${det.observatory.name} ${det.totalEvents.toExponential(3)}`).join(', ')})` : ''}, noise N = ${e3(s.noiseEq31)} (Eq. 31), ${e3(s.noiseEq32)} (Eq. 32)` : 'no noise (expected counts)'}`,
+    `  N_side ${obs.nside}, ${obs.nTimes} sidereal steps, ${obs.poisson ? `${obs.totalEvents.toExponential(3)} Poisson events${obs.joint ? ` (${detectorEvents(obs, 3)})` : ''}, noise N = ${e3(s.noiseEq31)} (Eq. 31), ${e3(s.noiseEq32)} (Eq. 32)` : 'no noise (expected counts)'}`,
     `  ${obs.joint ? 'joint maximum likelihood (one intensity, each detector\'s own rates and acceptance)' : 'maximum likelihood'}: ${ml.iterations} updates, last largest change of I ${ml.changes.length ? e3(ml.changes[ml.changes.length - 1]) : '-'}`,
     '  dipole (equatorial part):',
     row('input map (full sky)', d.input.a1, d.input.alpha1Deg),

@@ -5,11 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config/errors.ts';
-import type { Observatory } from '../analysis/observatory/definition.ts';
 import { OBSERVATORY_PRESETS } from '../analysis/observatory/presets.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
-import { observeSky, viewName, type ObservedView } from '../pipeline/observe.ts';
-import type { InputMap } from './observeInputs.ts';
+import { observeSky, viewName } from '../pipeline/observe.ts';
+import type { InputMap, ParsedObservatories } from './observeInputs.ts';
 import {
   fileSha256,
   observationSummary,
@@ -33,10 +32,8 @@ export interface ObserveRunOptions {
   readonly onObservatory?: (view: { readonly name: string }) => void;
 }
 
-/** Returns the summary text and the files written (relative to out). */
-export function observeToDir(input: InputMap, views: readonly ObservedView[], args: ObserveRunOptions): { summary: string; written: string[] } {
-  const observatories: Observatory[] = [];
-  for (const v of views) for (const o of Array.isArray(v) ? v : [v as Observatory]) if (!observatories.some((x) => x.name === o.name)) observatories.push(o);
+/** Returns the summary text and the files written (relative to out); `views` and `observatories` as parseObservatoryViews gives them. */
+export function observeToDir(input: InputMap, { views, observatories }: ParsedObservatories, args: ObserveRunOptions): { summary: string; written: string[] } {
   const names = views.map(viewName);
   const joint = views.some((v) => Array.isArray(v));
   const inputSha256 = fileSha256(input.file);

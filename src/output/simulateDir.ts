@@ -13,7 +13,8 @@ import { DeviceLimitError, type BackendName, type Preflight, type TrackProgress,
 import { writeHealpixFits } from '../io/fits.ts';
 import { intensityMapFits } from '../io/intensityMap.ts';
 import { saveModeTable } from '../io/modeTableFile.ts';
-import { checkRunEstimate, estimateRun, type RunEstimate } from '../pipeline/estimate.ts';
+import { checkRunEstimate, estimateRun, trackerWorkload, type RunEstimate } from '../pipeline/estimate.ts';
+import type { WorkloadEstimate } from '../sim/webgpu/cost.ts';
 import { checkFieldInputs } from '../pipeline/fieldInputs.ts';
 import { makePlan, planWarnings, type RunPlan } from '../pipeline/plan.ts';
 import type { RunProgress } from '../pipeline/progress.ts';
@@ -50,9 +51,10 @@ export interface SimulateDirOptions {
   /**
    * Opens the tracker, after the config and inputs are checked and before anything is written.
    * `previous`: the one backend this run's finished realizations ran on (resume, shards), so that
-   * 'auto' continues on it instead of choosing afresh on this machine's cores.
+   * 'auto' continues on it instead of choosing afresh on this machine's cores. `workload`:
+   * trackerWorkload(config), from the estimate this call made already.
    */
-  readonly openTracker: (previous?: BackendName) => Promise<CreatedTracker>;
+  readonly openTracker: (previous: BackendName | undefined, workload: WorkloadEstimate) => Promise<CreatedTracker>;
   /** The command line, for the manifest. */
   readonly argv?: readonly string[];
   /** Called once tracking starts, with the tracker that runs and why that one. */
@@ -137,7 +139,7 @@ export async function simulateToDir(config: Config, opts: SimulateDirOptions): P
   // The tracker next: a missing adapter or a request over the device's limits fails before
   // anything is written.
   const before = new Set(state.records.map((r) => r.backend));
-  const opened = await opts.openTracker(before.size === 1 ? ([...before][0] as BackendName) : undefined);
+  const opened = await opts.openTracker(before.size === 1 ? ([...before][0] as BackendName) : undefined, trackerWorkload(config, estimate));
   try {
     const t = config.field.turbulence;
     const hasTurbulence = t.brmsUG > 0;

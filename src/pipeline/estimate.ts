@@ -251,13 +251,14 @@ export function describeDiffusionWork(config: Config, particles: number, stepsPe
 /**
  * The tracker's view of a simulate run (what createTracker('auto') weighs on a CPU adapter):
  * particle-steps per realization (all bins of a spectrum; an upper bound with a sphere), the
- * realizations, and the plane-wave modes or grid size.
+ * realizations, and the plane-wave modes or grid size. `estimate`: estimateRun(config), when the
+ * caller has it already.
  */
-export function trackerWorkload(config: Config): WorkloadEstimate {
+export function trackerWorkload(config: Config, estimate: RunEstimate = estimateRun(config)): WorkloadEstimate {
   const t = config.field.turbulence;
   const turbulent = t.brmsUG > 0 && t.cube === undefined;
   return {
-    particleSteps: estimateRun(config).particleStepsPerRealization,
+    particleSteps: estimate.particleStepsPerRealization,
     fields: config.realizations,
     modes: turbulent && t.method === 'modes' ? t.modes : 0,
     gridN: turbulent && t.method === 'grid' ? t.gridN : turbulent && t.method === 'nested-grids' ? (t.nestedGrids?.grids[0]?.n ?? 0) : 0,

@@ -65,7 +65,7 @@ export function observeSky(map: Float64Array, views: readonly ObservedView[], op
   };
   const observations = views.map((view) => {
     const name = viewName(view);
-    opts.onObservatory?.(isJoint(view) ? { name } : view);
+    opts.onObservatory?.({ name });
     try {
       const common = { nTimes: opts.nTimes, lmax: opts.lmax, iterations: opts.iterations };
       if (isJoint(view)) return observeJoint(grown, view.map(member), common);

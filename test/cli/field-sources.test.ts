@@ -14,6 +14,7 @@ import { createField } from '../../src/turbulence/create.ts';
 import { encodeNpy } from '../../src/turbulence/npy.ts';
 import { readCsv } from '../../src/io/csv.ts';
 import { cleanupCli, makeTempDir, runCli } from '../helpers/cli.ts';
+import { gridComponentXyz } from '../helpers/fields.ts';
 
 afterAll(cleanupCli);
 
@@ -30,11 +31,10 @@ describe('field sources in a run', () => {
     const dir = makeTempDir('crsky-cube-');
     const grid = createField(FieldSchema.parse(BASE.field), fieldSeed(BASE.seed, 0));
     if (grid.turbulence?.kind !== 'grid') throw new Error('expected a grid');
-    const { n, spacingPc, data } = grid.turbulence;
+    const { n, spacingPc } = grid.turbulence;
     for (const [c, name] of ['Bx', 'By', 'Bz'].entries()) {
-      const comp = new Float32Array(n ** 3);
       // .npy index order [i, j, k] = (x, y, z), numpy C order: k fastest
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) comp[(i * n + j) * n + k] = data[3 * (i + n * (j + n * k)) + c];
+      const comp = gridComponentXyz(grid.turbulence, c);
       fs.writeFileSync(path.join(dir, `${name}.npy`), encodeNpy(comp, [n, n, n]));
     }
     const cubeConfig = { ...BASE, field: { ...BASE.field, turbulence: { ...BASE.field.turbulence, method: 'modes', cube: { files: ['Bx.npy', 'By.npy', 'Bz.npy'], boxPc: n * spacingPc, meanField: 'keep' } } } };
@@ -54,12 +54,11 @@ describe('field sources in a run', () => {
     const dir = makeTempDir('crsky-cube-h5-');
     const grid = createField(FieldSchema.parse(BASE.field), fieldSeed(BASE.seed, 0));
     if (grid.turbulence?.kind !== 'grid') throw new Error('expected a grid');
-    const { n, spacingPc, data } = grid.turbulence;
+    const { n, spacingPc } = grid.turbulence;
     await h5wasm.ready;
     const file = new h5wasm.File(path.join(dir, 'cube.h5'), 'w');
     for (const [c, name] of ['Bx', 'By', 'Bz'].entries()) {
-      const comp = new Float32Array(n ** 3);
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) comp[(i * n + j) * n + k] = data[3 * (i + n * (j + n * k)) + c];
+      const comp = gridComponentXyz(grid.turbulence, c);
       fs.writeFileSync(path.join(dir, `${name}.npy`), encodeNpy(comp, [n, n, n]));
       file.create_dataset({ name, data: comp, shape: [n, n, n] });
     }

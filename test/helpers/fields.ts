@@ -63,3 +63,14 @@ export function randomModeField(b0: Vec3, n: number, brmsUG: number, kMin: numbe
   for (const m of modes) for (let c = 4; c < 7; c++) m[c] *= norm;
   return modeField(b0, modes, brmsUG);
 }
+
+/**
+ * Component c of a crsky grid (x fastest, components interleaved) as a C-order [x, y, z] array,
+ * numpy's and HDF5's layout: index (i * n + j) * n + k, z fastest.
+ */
+export function gridComponentXyz(grid: { readonly n: number; readonly data: ArrayLike<number> }, c: number): Float32Array {
+  const { n, data } = grid;
+  const out = new Float32Array(n ** 3);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) out[(i * n + j) * n + k] = data[3 * (i + n * (j + n * k)) + c];
+  return out;
+}

@@ -28,11 +28,12 @@ import { ringWeightMultipoles, transferMatrix } from './coupling.ts';
 import { fieldOfView, type Observatory } from './definition.ts';
 import { eastWestDipole, type EastWestDipole } from './eastWest.ts';
 import { expectedCounts, poissonCounts } from './events.ts';
-import { exposureMap, ringsFieldOfView, siderealCube, type SiderealCube } from './exposure.ts';
+import { cubeFieldOfView, exposureMap, ringsFieldOfView, siderealCube } from './exposure.ts';
 import { kPrimeDipole, type KPrimeDipole } from './kPrimeDipole.ts';
 import { expectedPseudoCl, fullSkyCl, poissonNoiseSpectrum, pseudoCl, type FullSkyEstimate } from './pseudoCl.ts';
 import { raProjectionDipole, type RaProjectionDipole } from './raProjection.ts';
-import { jointDirectIntegration, jointMaximumLikelihood, oneDetector as single, unionFieldOfView, type JointReconstruction, type Reconstruction } from './reconstruction.ts';
+import { jointDirectIntegration, jointMaximumLikelihood, oneDetector as single, type JointReconstruction, type Reconstruction } from './reconstruction.ts';
+import { repeatedName } from './viewNames.ts';
 
 export interface ObserveOptions {
   /** Sidereal steps per day (default 4·N_side: one equatorial pixel width per step). */
@@ -178,8 +179,7 @@ export function observeMap(map: ArrayLike<number>, observatory: Observatory, opt
  */
 export function observeJoint(map: ArrayLike<number>, members: readonly JointMember[], opts: JointObserveOptions = {}): JointObservation {
   if (members.length < 2) throw new RangeError(`observeJoint: a joint view needs at least two observatories, got ${members.length}`);
-  const names = members.map((m) => m.observatory.name);
-  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  const twice = repeatedName(members.map((m) => m.observatory.name));
   if (twice !== undefined) throw new RangeError(`observeJoint: ${twice} is named twice`);
   return observeDetectors(map, members, opts) as JointObservation;
 }
@@ -193,15 +193,13 @@ function observeDetectors(map: ArrayLike<number>, members: readonly JointMember[
   }
   const poisson = members[0].events !== undefined;
   if (members.some((m) => (m.events !== undefined) !== poisson)) throw new RangeError('observeJoint: give events for every member or for none');
-  const cubes: SiderealCube[] = [];
-  const cellCounts: Float64Array[] = [];
-  const expected: number[] = [];
   const counts = new Float64Array(map.length);
-  const perDetectorEvents: number[] = [];
-  for (const m of members) {
+  // each detector: its cube, its cells' counts, its expected events (1e12 without Poisson noise) and its total
+  const perDetector = members.map((m) => {
     const cube = siderealCube(m.observatory, nside, nTimes);
     if (cube.fovRings.length === 0) throw new RangeError(`observeMap: ${m.observatory.name} sees no complete declination ring at N_side ${nside}`);
-    const mu = expectedCounts(cube, map, m.events ?? 1e12);
+    const expected = m.events ?? 1e12;
+    const mu = expectedCounts(cube, map, expected);
     let cells = mu;
     if (m.events !== undefined) {
       if (!m.random) throw new RangeError('observeMap: Poisson events need a random source');
@@ -212,21 +210,16 @@ function observeDetectors(map: ArrayLike<number>, members: readonly JointMember[
       counts[cube.cellPixel[c]] += cells[c];
       total += cells[c];
     }
-    cubes.push(cube);
-    cellCounts.push(cells);
-    expected.push(m.events ?? 1e12);
-    perDetectorEvents.push(total);
-  }
-  const totalEvents = perDetectorEvents.reduce((a, b) => a + b, 0);
-  const data = cubes.map((cube, d) => ({ cube, counts: cellCounts[d] }));
+    return { cube, counts: cells, expected, total };
+  });
+  const totalEvents = perDetector.reduce((a, d) => a + d.total, 0);
   const joint = members.length > 1;
-  const diJ = jointDirectIntegration(data);
-  const mlJ = jointMaximumLikelihood(data, { iterations: opts.iterations ?? 100, relativeTolerance: opts.relativeTolerance ?? 1e-6 });
-  const di = joint ? diJ : single(diJ);
-  const ml = joint ? mlJ : single(mlJ);
+  const diJ = jointDirectIntegration(perDetector);
+  const mlJ = jointMaximumLikelihood(perDetector, { iterations: opts.iterations ?? 100, relativeTolerance: opts.relativeTolerance ?? 1e-6 });
 
-  const { fovMask: mask, fovRings } = unionFieldOfView(cubes);
-  const deviation = Float64Array.from(ml.intensity, (v, p) => (mask[p] ? v - 1 : 0));
+  // the union field of view of the reconstruction (the detector's own for one detector)
+  const { fovMask: mask, fovRings } = mlJ;
+  const deviation = Float64Array.from(mlJ.intensity, (v, p) => (mask[p] ? v - 1 : 0));
   const pseudo = pseudoCl(deviation, mask, lmax);
   const noise = poisson ? poissonNoiseSpectrum(counts, mask, lmax) : new Float64Array(lmax + 1);
   const m = transferMatrix(ringWeightMultipoles(mask, 2 * lmax), lmax);
@@ -246,13 +239,14 @@ function observeDetectors(map: ArrayLike<number>, members: readonly JointMember[
   const d0h = fit.vector[0], d6h = fit.vector[1];
   const input = { ...equatorialDipole(fit.vector), d0h, d6h };
   const detectors: DetectorObservation[] = members.map((mb, d) => {
-    const f = ringsFieldOfView(nside, cubes[d].fovRings, cubes[d].fovMask);
+    const { cube, counts: cells, total } = perDetector[d];
+    const f = cubeFieldOfView(cube);
     const nominal = fieldOfView(mb.observatory);
     return {
       observatory: mb.observatory,
       fieldOfView: { ...nominal, bands: [nominal], ringDecMinDeg: f.ringDecMinDeg, ringDecMaxDeg: f.ringDecMaxDeg, fsky: f.fsky },
-      totalEvents: perDetectorEvents[d],
-      eastWest: eastWestDipole(cubes[d], cellCounts[d]),
+      totalEvents: total,
+      eastWest: eastWestDipole(cube, cells),
     };
   });
   const bands = mergedBands(members.map((mb) => mb.observatory));
@@ -260,14 +254,14 @@ function observeDetectors(map: ArrayLike<number>, members: readonly JointMember[
     ? { decMinDeg: bands[0].decMinDeg, decMaxDeg: bands[bands.length - 1].decMaxDeg, bands, ringDecMinDeg: fov.ringDecMinDeg, ringDecMaxDeg: fov.ringDecMaxDeg, fsky: fov.fsky }
     : detectors[0].fieldOfView;
   let exposure: Float64Array;
-  if (!joint) exposure = exposureMap(cubes[0]);
+  if (!joint) exposure = exposureMap(perDetector[0].cube);
   else {
     exposure = new Float64Array(map.length);
-    cubes.forEach((cube, d) => {
+    perDetector.forEach(({ cube, expected }) => {
       const e = exposureMap(cube);
       let s = 0;
       for (let p = 0; p < e.length; p++) s += e[p];
-      for (let p = 0; p < e.length; p++) exposure[p] += (expected[d] * e[p]) / s;
+      for (let p = 0; p < e.length; p++) exposure[p] += (expected * e[p]) / s;
     });
     let mx = 0;
     for (let p = 0; p < exposure.length; p++) mx = Math.max(mx, exposure[p]);
@@ -276,8 +270,8 @@ function observeDetectors(map: ArrayLike<number>, members: readonly JointMember[
   const common = { name: members.map((mb) => mb.observatory.name).join('+'), detectors, nside, nTimes, fieldOfView: fieldOfViewAll, exposure, mask, counts, totalEvents, poisson, spectrum };
   const dipoles = {
     input,
-    raProjection: { directIntegration: raProjectionDipole(di.intensity, mask), maximumLikelihood: raProjectionDipole(ml.intensity, mask) },
-    kPrime: { directIntegration: kPrimeDipole(di.intensity, mask), maximumLikelihood: kPrimeDipole(ml.intensity, mask) },
+    raProjection: { directIntegration: raProjectionDipole(diJ.intensity, mask), maximumLikelihood: raProjectionDipole(mlJ.intensity, mask) },
+    kPrime: { directIntegration: kPrimeDipole(diJ.intensity, mask), maximumLikelihood: kPrimeDipole(mlJ.intensity, mask) },
   };
   if (joint) return { ...common, joint: true, directIntegration: diJ, maximumLikelihood: mlJ, dipoles: { ...dipoles, eastWest: null } };
   return { ...common, joint: false, observatory: members[0].observatory, directIntegration: single(diJ), maximumLikelihood: single(mlJ), dipoles: { ...dipoles, eastWest: detectors[0].eastWest } };

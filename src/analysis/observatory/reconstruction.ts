@@ -233,12 +233,7 @@ function jointLogLikelihoodOf(data: readonly Data[], rate: readonly Float64Array
 
 /** Σ_c (n_c ln μ_c − μ_c) of one detector's model (cells with μ = 0 and n = 0 contribute 0), summed with Neumaier's compensation. */
 export function logLikelihood(cube: SiderealCube, counts: ArrayLike<number>, rate: Float64Array, acc: Float64Array, intensity: Float64Array): number {
-  return jointLogLikelihood([{ cube, counts }], [rate], [acc], intensity);
-}
-
-/** The joint log-likelihood Σ_d Σ_c (n^d_c ln μ^d_c − μ^d_c) for the detectors' rates and acceptances (in order). */
-export function jointLogLikelihood(detectors: readonly DetectorCounts[], rate: readonly Float64Array[], acc: readonly Float64Array[], intensity: Float64Array): number {
-  return jointLogLikelihoodOf(checkData(detectors), rate, acc, intensity);
+  return jointLogLikelihoodOf(checkData([{ cube, counts }]), [rate], [acc], intensity);
 }
 
 interface State {

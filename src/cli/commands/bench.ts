@@ -6,7 +6,7 @@ import type { CommandModule } from 'yargs';
 import { writeFileAtomic } from '../../io/atomic.ts';
 import { benchWorkloads, crpropaWorkloads, formatBenchTable, runBenchmark, type BenchRecord, type BenchRow, type BenchWorkload } from '../../sim/node/bench.ts';
 import { UsageError } from '../errors.ts';
-import { numberOption } from '../args.ts';
+import { lastWins, numberOption } from '../args.ts';
 import path from 'node:path';
 import { checkOutputFile, ensureDir } from '../../output/files.ts';
 
@@ -35,18 +35,18 @@ interface BenchArgs {
 const ROWS = ['64', '256', '1024', 'grid'];
 
 /** `--modes 64,grid` → [64, 'grid']: the rows both workloads have. */
-function parseRows(text: string): BenchRow[] {
-  const wanted = text.split(',').map((m) => m.trim());
+function parseRows(text: unknown): BenchRow[] {
+  const wanted = String(lastWins(text)).split(',').map((m) => m.trim());
   for (const m of wanted) if (!ROWS.includes(m)) throw new UsageError(`bench --modes: unknown row '${m}' (${ROWS.join(', ')})`);
   return [...new Set(wanted)].map((m) => (m === 'grid' ? 'grid' : Number(m)));
 }
 
 /** Most particles one workload may ask for: 2^24 (the float64 launch directions alone are 400 MB). */
-export const MAX_BENCH_PARTICLES = 2 ** 24;
+const MAX_BENCH_PARTICLES = 2 ** 24;
 
 /** `--particles 16384,1048576` → [16384, 1048576]. */
 function parseParticles(text: unknown): number[] {
-  const raw = String(Array.isArray(text) ? text[text.length - 1] : text);
+  const raw = String(lastWins(text));
   return raw.split(',').map((s) => {
     const n = Number(s.trim());
     if (s.trim() === '' || !Number.isInteger(n) || n < 1 || n > MAX_BENCH_PARTICLES) {

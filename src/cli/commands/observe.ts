@@ -56,8 +56,8 @@ export function observeCommand(setExit: (code: number) => void): CommandModule<o
         .example('$0 observe out/quick --observatory hawc,icecube,hawc+icecube --events hawc=4.9e10,icecube=3.2e11 --out obs', 'each alone and jointly (one reconstruction on the union of their fields of view, as ApJ 871, 96)') as never,
     handler: (args) => {
       // every check before anything is written
-      const { views, observatories } = parseObservatoryViews(args.observatory);
-      const events = parseEvents(args.events, observatories);
+      const parsed = parseObservatoryViews(args.observatory);
+      const events = parseEvents(args.events, parsed.observatories);
       checkInteger('seed', args.seed, 0, 2 ** 31 - 1);
       checkInteger('iterations', args.iterations, 0, 10000);
       const input = readInput(args.input, args.label);
@@ -68,7 +68,7 @@ export function observeCommand(setExit: (code: number) => void): CommandModule<o
       if (!(isNsideOk(nside) && nside >= 4 && nside <= nsideMax)) throw new UsageError(`observe --nside ${args.nside}: must be a power of 2 in [4, ${nsideMax}] (the map has N_side ${nsideIn})`);
       checkInteger('times', args.times, 8, 4096);
       checkInteger('lmax', args.lmax, 1, 3 * nside - 1);
-      const { summary, written } = observeToDir(input, views, {
+      const { summary, written } = observeToDir(input, parsed, {
         out: args.out,
         nside,
         times: args.times,

@@ -6,7 +6,6 @@ import { ensureDir } from '../../output/files.ts';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../errors.ts';
 import { createTracker } from '../../sim/node/backends.ts';
-import { trackerWorkload } from '../../pipeline/estimate.ts';
 import { checkScanOut, mergeShards, runPoints, summarize } from '../../output/scan/runScan.ts';
 import { readScan } from '../../output/scan/scanConfig.ts';
 import { emitSlurm } from '../../output/scan/slurm.ts';
@@ -77,7 +76,7 @@ export function scanCommand(setExit: (code: number) => void): CommandModule<obje
           backend: args.backend,
           allowMixedBackends: args['allow-mixed-backends'],
           breakLock: args['break-lock'],
-          openTracker: (config, previous) => createTracker(config.tracking.backend, { threads: config.tracking.workers, workload: trackerWorkload(config), previous }),
+          openTracker: (config, previous, workload) => createTracker(config.tracking.backend, { threads: config.tracking.workers, workload, previous }),
           hooks: (p) => {
             const bar = realizationBar(args.log, 'realizations', nside2npix(p.config.particles.nside) * p.config.particles.perPixelSide ** 2);
             return { onTracking: logTracking(args.log), onProgress: bar.onProgress, done: bar.stop };

@@ -6,7 +6,6 @@ import type { CommandModule } from 'yargs';
 import { nside2npix } from '../../analysis/healpix.ts';
 import { readFieldInputs } from '../../io/fieldInputs.ts';
 import { createTracker } from '../../sim/node/backends.ts';
-import { trackerWorkload } from '../../pipeline/estimate.ts';
 import type { Shard } from '../../output/runRecords.ts';
 import { simulateToDir, summaryText } from '../../output/simulateDir.ts';
 import { configFromArgs, withConfigOptions, type ConfigArgs } from '../configOptions.ts';
@@ -67,7 +66,7 @@ export function simulateCommand(setExit: (code: number) => void, argv: readonly 
           shard,
           inputs,
           argv,
-          openTracker: (previous) => createTracker(config.tracking.backend, { threads: config.tracking.workers, workload: trackerWorkload(config), previous }),
+          openTracker: (previous, workload) => createTracker(config.tracking.backend, { threads: config.tracking.workers, workload, previous }),
           onTracking: logTracking(log),
           onStart: logEstimate(log, config),
           onProgress: bar.onProgress,

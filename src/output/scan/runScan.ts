@@ -11,6 +11,7 @@ import { ConfigError } from '../../config/errors.ts';
 import { readFieldInputs } from '../../io/fieldInputs.ts';
 import type { CreatedTracker } from '../../sim/node/backends.ts';
 import type { BackendName } from '../../sim/types.ts';
+import type { WorkloadEstimate } from '../../sim/webgpu/cost.ts';
 import type { RunProgress } from '../../pipeline/progress.ts';
 import { mergeRuns } from '../merge.ts';
 import { simulateToDir } from '../simulateDir.ts';
@@ -52,7 +53,7 @@ export interface RunPointsOptions {
   readonly out: string;
   /** The scan file's directory: relative files a point's config names resolve against it. */
   readonly baseDir: string;
-  readonly openTracker: (config: ScanPoint['config'], previous?: BackendName) => Promise<CreatedTracker>;
+  readonly openTracker: (config: ScanPoint['config'], previous: BackendName | undefined, workload: WorkloadEstimate) => Promise<CreatedTracker>;
   readonly hooks?: (p: ScanPoint) => PointHooks;
   /** Run only this point (cluster task). */
   readonly point?: number;
@@ -89,7 +90,7 @@ export async function runPoints(points: readonly ScanPoint[], opts: RunPointsOpt
         resume: true,
         shard: opts.shard,
         inputs: await readFieldInputs(config, opts.baseDir),
-        openTracker: (previous) => opts.openTracker(config, previous),
+        openTracker: (previous, workload) => opts.openTracker(config, previous, workload),
         onTracking: hooks.onTracking,
         onProgress: hooks.onProgress,
         allowMixedBackends: opts.allowMixedBackends,

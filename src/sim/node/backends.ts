@@ -15,7 +15,7 @@ import os from 'node:os';
 import { LANES_MIN_MODES, lavapipeSeconds, prefersQuickCompile, type WorkloadEstimate } from '../webgpu/cost.ts';
 import { createCpuTracker } from './cpu.ts';
 import type { BackendName, Tracker } from '../types.ts';
-import { createNodeGpu, lavapipeStartedWith, readShaderFile } from './webgpu.ts';
+import { createNodeGpu, readShaderFile } from './webgpu.ts';
 import { NoWebGpuAdapterError, WebGpuTracker, type WebGpuTrackerOptions } from '../webgpu/tracker.ts';
 
 export type BackendChoice = 'auto' | 'cpu' | 'webgpu';
@@ -104,12 +104,15 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
     const why = e instanceof NoWebGpuAdapterError ? e.message : `webgpu: failed to start (${e instanceof Error ? e.message : String(e)})`;
     return { tracker, reason: `${why} — using cpu (${tracker.device})` };
   }
-  const quick = webgpu.cpuAdapter && /\bnopt\b/.test(lavapipeStartedWith().perf) ? '; quick compile, GALLIVM_PERF=nopt' : '';
-  if (name === 'webgpu') return { tracker: webgpu, reason: `webgpu: requested (${webgpu.device}${quick})` };
+  // the value in effect: GALLIVM_PERF is only ever set while unset and before the driver starts (node/webgpu.ts);
+  // gpu.detail says 'quick compile' itself (cost.ts lavapipeSeconds)
+  const quick = webgpu.cpuAdapter && /\bnopt\b/.test(process.env.GALLIVM_PERF ?? '');
+  const nopt = 'GALLIVM_PERF=nopt';
+  if (name === 'webgpu') return { tracker: webgpu, reason: `webgpu: requested (${webgpu.device}${quick ? `; quick compile, ${nopt}` : ''})` };
   if (options.previous === 'webgpu') return { tracker: webgpu, reason: `webgpu: the run's finished realizations ran on webgpu (${webgpu.device})` };
   if (!webgpu.cpuAdapter || !w) return { tracker: webgpu, reason: `webgpu: adapter found (${webgpu.device})` };
   const threads = options.threads ?? os.availableParallelism();
-  const gpu = lavapipeSeconds(w, webgpu.subgroups, quick !== '');
+  const gpu = lavapipeSeconds(w, webgpu.subgroups, quick);
   const cpu = cpuSeconds(w, threads);
   const estimate = `${w.fields} × ${w.particleSteps.toExponential(2)} particle-steps`;
   // The webgpu estimate assumes every kernel compiles; Mesa's shader cache spares that when the
@@ -117,7 +120,7 @@ export async function createTracker(name: BackendChoice, options: CreateTrackerO
   // cold 2.9 s against the cpu tracker's 2.7 s, warm 1.6 s). So cpu only when it is estimated at
   // least CPU_MARGIN times faster than a cold webgpu run: tiny runs, where compiling dominates.
   if (gpu.seconds <= CPU_MARGIN * cpu) {
-    return { tracker: webgpu, reason: `webgpu: estimated ${gpu.seconds.toFixed(1)} s against ${cpu.toFixed(1)} s on cpu for ${estimate} (${webgpu.device}; ${gpu.detail}${quick ? ', GALLIVM_PERF=nopt' : ''})` };
+    return { tracker: webgpu, reason: `webgpu: estimated ${gpu.seconds.toFixed(1)} s against ${cpu.toFixed(1)} s on cpu for ${estimate} (${webgpu.device}; ${gpu.detail}${quick ? `, ${nopt}` : ''})` };
   }
   await webgpu.dispose();
   const tracker = createCpuTracker({ threads: options.threads });

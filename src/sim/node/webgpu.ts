@@ -32,8 +32,7 @@ function hasAvx512(): boolean {
  * CPUs, unless the user set the variable. Returns the width in effect ('' = the driver's default).
  */
 export function lavapipeVectorWidth(kernels: NodeGpuOptions['kernels']): string {
-  if (process.env.LP_NATIVE_VECTOR_WIDTH === undefined && kernels === 'modes' && hasAvx512()) process.env.LP_NATIVE_VECTOR_WIDTH = '512';
-  return process.env.LP_NATIVE_VECTOR_WIDTH ?? '';
+  return envDefault('LP_NATIVE_VECTOR_WIDTH', kernels === 'modes' && hasAvx512() ? '512' : undefined);
 }
 
 /**
@@ -46,16 +45,17 @@ export function lavapipeVectorWidth(kernels: NodeGpuOptions['kernels']): string 
  * Returns the value in effect ('' = unset).
  */
 export function lavapipeQuickCompile(quick: boolean | undefined): string {
-  if (process.env.GALLIVM_PERF === undefined && quick) process.env.GALLIVM_PERF = 'nopt';
-  return process.env.GALLIVM_PERF ?? '';
+  return envDefault('GALLIVM_PERF', quick ? 'nopt' : undefined);
 }
 
-let started: { readonly vectorWidth: string; readonly perf: string } | undefined;
-
-/** The lavapipe settings of this process's first GPU object (the ones in effect); unset before it. */
-export function lavapipeStartedWith(): { readonly vectorWidth: string; readonly perf: string } {
-  return started ?? { vectorWidth: process.env.LP_NATIVE_VECTOR_WIDTH ?? '', perf: process.env.GALLIVM_PERF ?? '' };
+/** Sets the variable `name` to `value` unless it is set already (or `value` is undefined); returns the value in effect ('' = unset). */
+function envDefault(name: string, value: string | undefined): string {
+  if (process.env[name] === undefined && value !== undefined) process.env[name] = value;
+  return process.env[name] ?? '';
 }
+
+/** The driver has started in this process (createNodeGpu has set its variables). */
+let driverStarted = false;
 
 /**
  * A fresh GPU object (navigator.gpu's equivalent). Dawn keeps the process alive while it is
@@ -66,8 +66,10 @@ export function lavapipeStartedWith(): { readonly vectorWidth: string; readonly 
  */
 export async function createNodeGpu(options: NodeGpuOptions = {}): Promise<GPU> {
   // the driver reads its variables when it first starts in the process; later calls change nothing
-  if (started === undefined) {
-    started = { vectorWidth: lavapipeVectorWidth(options.kernels), perf: lavapipeQuickCompile(options.quickCompile) };
+  if (!driverStarted) {
+    driverStarted = true;
+    lavapipeVectorWidth(options.kernels);
+    lavapipeQuickCompile(options.quickCompile);
   }
   let dawn: typeof import('webgpu');
   try {

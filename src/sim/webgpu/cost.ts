@@ -115,6 +115,12 @@ export interface ModeTableCost {
   readonly otherSeconds: number;
 }
 
+/** [compile, step] time factors on lavapipe: LAVAPIPE_COST.noOpt's with LLVM's optimization passes off, else 1. */
+function optFactors(noOpt: boolean): readonly [compile: number, step: number] {
+  const f = LAVAPIPE_COST.noOpt;
+  return noOpt ? [f.compileFactor, f.stepFactor] : [1, 1];
+}
+
 /**
  * The faster form of one realization's mode table on lavapipe: `particleSteps` steps of a field
  * with `modes` modes; `uniformCompiled`: the uniform-buffer kernel for this mode count is
@@ -124,7 +130,7 @@ export interface ModeTableCost {
  */
 export function chooseModeTable(modes: number, particleSteps: number, uniformCompiled = false, subgroups = false, noOpt = false): ModeTableCost {
   const c = LAVAPIPE_COST;
-  const [compile, step] = noOpt ? [c.noOpt.compileFactor, c.noOpt.stepFactor] : [1, 1];
+  const [compile, step] = optFactors(noOpt);
   const inline = compile * inlineCompileSeconds(modes, subgroups) + (step * particleSteps * modes) / c.inlineModeEvaluationsPerSecond;
   const uniform = (uniformCompiled ? 0 : compile * c.uniformCompileSeconds) + (step * particleSteps * modes) / c.uniformModeEvaluationsPerSecond;
   return inline <= uniform ? { table: 'inline', seconds: inline, otherSeconds: uniform } : { table: 'uniform', seconds: uniform, otherSeconds: inline };
@@ -136,7 +142,7 @@ export function chooseModeTable(modes: number, particleSteps: number, uniformCom
  */
 export function lavapipeSeconds(w: WorkloadEstimate, subgroups = false, noOpt = false): { seconds: number; detail: string } {
   const c = LAVAPIPE_COST;
-  const [compile, step] = noOpt ? [c.noOpt.compileFactor, c.noOpt.stepFactor] : [1, 1];
+  const [compile, step] = optFactors(noOpt);
   if (w.modes > 0) {
     const first = chooseModeTable(w.modes, w.particleSteps, false, subgroups, noOpt);
     const rest = chooseModeTable(w.modes, w.particleSteps, first.table === 'uniform', subgroups, noOpt);

@@ -38,6 +38,19 @@ describe('nested grids on the webgpu tracker (host side, no GPU)', () => {
     expect(() => packGridComponent([{ n: 4, spacingPc: 1, data: new Float32Array(5) }], 0)).toThrow(/grid data must hold 3·4³ values, got 5/);
   });
 
+  it('packs into a given array the same values, one array reused for every component', () => {
+    const grids = [grid(4, 2), grid(2, 0.5)];
+    let out = new Float32Array(64 + 8).fill(Number.NaN);
+    for (let c = 0; c < 3; c++) {
+      const fresh = packGridComponent(grids, c);
+      const reused = packGridComponent(grids, c, out);
+      expect(reused).toBe(out);
+      expect(Array.from(reused)).toEqual(Array.from(fresh));
+      out = reused;
+    }
+    expect(() => packGridComponent(grids, 0, new Float32Array(71))).toThrow(/needs 72 values, the array holds 71/);
+  });
+
   it('the lattice is the first grid\'s; the observer\'s cell is reduced by n only when the first box holds whole finer boxes', () => {
     const origin = [1000.5, -3, 0] as const;
     // boxes 64 and 16 pc: reduced mod 32 cells as for one grid

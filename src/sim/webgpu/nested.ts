@@ -28,11 +28,14 @@ export function gridBits(n: number): number {
 
 /**
  * Component c (0, 1, 2) of every grid's nodes, one grid after another (grid g's node 0 at the
- * sum of the earlier grids' n³): the layout of grid_x, grid_y, grid_z in grid.wgsl.
+ * sum of the earlier grids' n³): the layout of grid_x, grid_y, grid_z in grid.wgsl. Into `out`
+ * when given (every element is written: one array can serve the three components in turn, 64 MiB
+ * each at 256³), else into a new array.
  */
-export function packGridComponent(grids: readonly PeriodicGrid[], c: number): Float32Array<ArrayBuffer> {
+export function packGridComponent(grids: readonly PeriodicGrid[], c: number, out?: Float32Array<ArrayBuffer>): Float32Array<ArrayBuffer> {
   const total = grids.reduce((s, g) => s + g.n ** 3, 0);
-  const out = new Float32Array(total);
+  if (out === undefined) out = new Float32Array(total);
+  else if (out.length !== total) throw new Error(`webgpu tracker: packed grid component needs ${total} values, the array holds ${out.length}`);
   let at = 0;
   for (const g of grids) {
     const nodes = g.n ** 3;

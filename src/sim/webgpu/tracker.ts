@@ -173,6 +173,8 @@ interface PreparedField {
   readonly buffers: GPUBuffer[];
   /** Invocations per particle (KernelConstants.modeLanes). */
   readonly lanes: number;
+  /** Most particles a dispatch takes: the dispatch-size limit over `lanes` invocations each. */
+  readonly maxSliceParticles: number;
 }
 
 /** Buffers for up to `capacity` particles, reused by every batch and job that fits. */
@@ -207,7 +209,7 @@ export class WebGpuTracker implements Tracker, Preflight {
 
   private gpuDevice: GPUDevice | null;
   private env: WebGpuEnvironment | null;
-  private readonly options: Required<Omit<WebGpuTrackerOptions, 'powerPreference'>>;
+  private readonly options: Required<Omit<WebGpuTrackerOptions, 'powerPreference' | 'subgroups'>>;
   private readonly limits: GPUSupportedLimits;
   /** The device's subgroup size when it is fixed and subgroups are enabled, else 0. */
   private readonly subgroupSize: number;
@@ -257,7 +259,6 @@ export class WebGpuTracker implements Tracker, Preflight {
       targetDispatchSeconds: options.targetDispatchSeconds ?? 0.25,
       modeTable: options.modeTable ?? 'auto',
       sleepBeforeAwait: options.sleepBeforeAwait ?? true,
-      subgroups: options.subgroups ?? true,
     };
     // slices of at least 4 workgroups: lavapipe spreads workgroups over the CPU's threads
     this.pacer = new DispatchPacer(this.options.targetDispatchSeconds, this.cpuAdapter ? CPU_ADAPTER_MIN_STEPS : 1, WORKGROUP_SIZE, this.cpuAdapter ? 4 : 1);
@@ -401,7 +402,7 @@ export class WebGpuTracker implements Tracker, Preflight {
         let counters = zero;
         for (let offset = 0; offset < active; ) {
           // a 'lanes' kernel takes field.lanes invocations per particle: stay within the dispatch-size limit
-          const m = Math.min(this.pacer.sliceParticles(field.rateKey, s, active - offset), Math.floor((this.limits.maxComputeWorkgroupsPerDimension * WORKGROUP_SIZE) / field.lanes));
+          const m = Math.min(this.pacer.sliceParticles(field.rateKey, s, active - offset), field.maxSliceParticles);
           const lastSlice = offset + m === active;
           writeParams({ ...round, activeOffset: offset, activeCount: m }, paramsBytes);
           device.queue.writeBuffer(buffers.params, 0, paramsBytes);
@@ -781,7 +782,7 @@ export class WebGpuTracker implements Tracker, Preflight {
       } else if (variant === 'modes-lanes') {
         const lanes = this.subgroupSize;
         constants = { ...constants, modeLanes: lanes };
-        generated.push({ name: 'generated: modes_lanes', text: laneModesSource(packed, count, lanes, this.subgroupSize) });
+        generated.push({ name: 'generated: modes_lanes', text: laneModesSource(packed, count, lanes) });
       } else {
         const usage = (variant === 'modes-uniform' ? U.UNIFORM : U.STORAGE) | U.COPY_DST;
         buffers = [await this.createBuffer(`mode table (${count} modes)`, packed.byteLength, usage, new Uint8Array(packed))];
@@ -799,8 +800,10 @@ export class WebGpuTracker implements Tracker, Preflight {
         gridSizes = ` ${ns.join(',')}`;
       }
       const what = grids.length > 1 ? `nested grids ${ns.map((n) => `${n}³`).join(' + ')}` : `grid ${t.n}³`;
+      // one host array for the three components: createBuffer copies it before returning
+      let component: Float32Array<ArrayBuffer> | undefined;
       for (let c = 0; c < 3; c++) {
-        const component = packGridComponent(grids, c);
+        component = packGridComponent(grids, c, component);
         buffers.push(await this.createBuffer(`${what} component ${'xyz'[c]}`, component.byteLength, U.STORAGE | U.COPY_DST, component));
       }
     }
@@ -813,7 +816,9 @@ export class WebGpuTracker implements Tracker, Preflight {
       });
       // kernels of one speed: the same variant and sizes (nested grids: every grid's)
       const rateKey = `${variant} ${JSON.stringify(constants)}${gridSizes}`;
-      this.prepared = { field, origin: [...origin] as unknown as Vec3, lattice, variant, hasSphere, pipeline, rateKey, bindGroup, buffers, lanes: constants.modeLanes ?? 1 };
+      const lanes = constants.modeLanes ?? 1;
+      const maxSliceParticles = Math.floor((this.limits.maxComputeWorkgroupsPerDimension * WORKGROUP_SIZE) / lanes);
+      this.prepared = { field, origin: [...origin] as unknown as Vec3, lattice, variant, hasSphere, pipeline, rateKey, bindGroup, buffers, lanes, maxSliceParticles };
       return this.prepared;
     } catch (e) {
       for (const b of buffers) b.destroy();

@@ -7,7 +7,7 @@
  * A bad or out-of-range parameter is dropped with the schema's message (naming it and the allowed
  * range) and the page goes on with the rest.
  */
-import { ConfigError, OBSERVATORY_NAMES, PRESETS, mergeConfig, parseOverride, resolveConfig, validateConfig, type Config, type Json, type JsonObject } from '../../../src/core.ts';
+import { ConfigError, OBSERVATORY_NAMES, PRESETS, jointViewKey, mergeConfig, parseOverride, repeatedName, resolveConfig, validateConfig, type Config, type Json, type JsonObject } from '../../../src/core.ts';
 import { BACKEND_REQUESTS, type BackendRequest } from '../engine/protocol.ts';
 
 export const DEFAULT_PRESET = 'quick';
@@ -62,7 +62,7 @@ export function parseJointView(raw: string): string | { problem: string } {
   if (parts.length < 2 || parts.some((s) => s === '')) return { problem: `${raw.trim()} is not a joint view; join two or more of ${OBSERVATORY_NAMES.join(', ')} with +, e.g. hawc+icecube` };
   const unknown = parts.filter((s) => !OBSERVATORY_NAMES.includes(s));
   if (unknown.length) return { problem: `unknown observatory ${unknown.join(', ')} in the joint view ${parts.join('+')}` };
-  const twice = parts.find((n, i) => parts.indexOf(n) !== i);
+  const twice = repeatedName(parts);
   if (twice !== undefined) return { problem: `${twice} is named twice in the joint view ${parts.join('+')}; a joint view needs two or more different observatories` };
   return parts.join('+');
 }
@@ -82,8 +82,8 @@ export function parseObservatoryList(raw: string): { observatories: string[]; pr
       const j = parseJointView(item);
       if (typeof j === 'object') problems.push(j.problem);
       else if (!joints.includes(j)) {
-        const key = [...j.split('+')].sort().join('+');
-        const same = joints.find((k) => [...k.split('+')].sort().join('+') === key);
+        const key = jointViewKey(j.split('+'));
+        const same = joints.find((k) => jointViewKey(k.split('+')) === key);
         if (same !== undefined) problems.push(`the joint view ${j} is named twice (as ${same})`);
         else joints.push(j);
       }
